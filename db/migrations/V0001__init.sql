@@ -1,0 +1,2 @@
+-- Foundation: extensions used throughout.
+CREATE EXTENSION IF NOT EXISTS pgcrypto;

@@ -1,0 +1,33 @@
+// heatwatch: the one binary and the composition root. Each subcommand wires db/ into api/,
+// workflows/ and adapters/ explicitly.
+#include "tools/heatwatch/cli.hpp"
+
+#include <cstring>
+#include <iostream>
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: heatwatch <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  serve     run the HTTP(S) API server\n"
+    "  migrate   apply database migrations (safe to run twice)\n"
+    "\n"
+    "Every command takes --help. Options may also be set as HEATWATCH_* environment variables.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0 ||
+      std::strcmp(argv[1], "help") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string command = argv[1];
+  // Subcommands see argv without the command name.
+  if (command == "serve") return heat::cli::serve(argc - 1, argv + 1);
+  if (command == "migrate") return heat::cli::migrate(argc - 1, argv + 1);
+  std::cerr << "heatwatch: unknown command '" << command << "'\n" << kUsage;
+  return 2;
+}

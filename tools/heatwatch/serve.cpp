@@ -1,0 +1,102 @@
+// heatwatch serve: the API server. Wires the database pool into the routes.
+#include "api/metrics.hpp"
+#include "api/operational_routes.hpp"
+#include "api/router.hpp"
+#include "api/server.hpp"
+#include "db/pool.hpp"
+#include "tools/heatwatch/cli.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <iostream>
+
+namespace heat::cli {
+
+int serve(int argc, char** argv) {
+  po::options_description desc("heatwatch serve options");
+  add_common_options(desc);
+  desc.add_options()("listen", po::value<std::string>()->default_value("127.0.0.1:8080"),
+                     "address:port to listen on; port 0 picks a free one (HEATWATCH_LISTEN)")(
+      "tls-cert", po::value<std::string>()->default_value(""), "PEM certificate chain for HTTPS (HEATWATCH_TLS_CERT)")(
+      "tls-key", po::value<std::string>()->default_value(""), "PEM private key for HTTPS (HEATWATCH_TLS_KEY)")(
+      "workers", po::value<std::size_t>()->default_value(8),
+      "handler threads and database connections (HEATWATCH_WORKERS)")(
+      "queue-limit", po::value<std::size_t>()->default_value(64),
+      "requests that may wait for a worker before 503 (HEATWATCH_QUEUE_LIMIT)")(
+      "io-threads", po::value<std::size_t>()->default_value(2), "network I/O threads (HEATWATCH_IO_THREADS)")(
+      "jobs", po::value<std::string>()->default_value("on"),
+      "on|off: run background work (sweeps, polls, reminders) (HEATWATCH_JOBS)")(
+      "port-file", po::value<std::string>()->default_value(""),
+      "write the bound port to this file once listening (HEATWATCH_PORT_FILE)");
+  int code = 0;
+  auto vm = parse(argc, argv, desc,
+                  "usage: heatwatch serve --db URL [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F] "
+                  "[--workers N] [--jobs on|off]",
+                  code);
+  if (!vm) return code;
+  setup_logging(*vm);
+  auto url = database_url(*vm);
+  if (!url) return 2;
+  auto clock = make_clock();
+
+  api::ServerOptions options;
+  const std::string listen = (*vm)["listen"].as<std::string>();
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) {
+    std::cerr << "heatwatch: --listen takes address:port\n";
+    return 2;
+  }
+  options.address = listen.substr(0, colon);
+  if (options.address.size() > 2 && options.address.front() == '[') options.address = options.address.substr(1, options.address.size() - 2);
+  try {
+    const int port = std::stoi(listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    options.port = static_cast<unsigned short>(port);
+  } catch (const std::exception&) {
+    std::cerr << "heatwatch: --listen has no valid port: " << listen << "\n";
+    return 2;
+  }
+  options.workers = (*vm)["workers"].as<std::size_t>();
+  options.queue_limit = (*vm)["queue-limit"].as<std::size_t>();
+  options.io_threads = (*vm)["io-threads"].as<std::size_t>();
+  options.tls_cert_file = (*vm)["tls-cert"].as<std::string>();
+  options.tls_key_file = (*vm)["tls-key"].as<std::string>();
+
+  auto pool = db::Pool::open(*url, options.workers);
+  if (!pool) {
+    spdlog::error("cannot connect to the database: {}", pool.error().message);
+    return 1;
+  }
+  db::PoolHealthProbe health(**pool);
+  api::Metrics metrics;
+  metrics.add_gauge("heatwatch_db_pool_in_use", "Database connections lent out.",
+                    [p = pool->get()] { return static_cast<double>(p->in_use()); });
+  metrics.add_gauge("heatwatch_db_pool_size", "Database connections in the pool.",
+                    [p = pool->get()] { return static_cast<double>(p->size()); });
+
+  api::Router router;
+  api::add_operational_routes(router, metrics, health);
+
+  api::Server server(options, router, metrics);
+  metrics.add_gauge("heatwatch_worker_queue_depth", "Requests queued for or running on the worker pool.",
+                    [&server] { return static_cast<double>(server.queue_depth()); });
+  auto port = server.start();
+  if (!port) {
+    spdlog::error("{}", port.error().message);
+    return 1;
+  }
+  const bool tls = !options.tls_cert_file.empty();
+  spdlog::info("listening on {}://{}:{} (workers {}, jobs {})", tls ? "https" : "http", options.address, *port,
+               options.workers, (*vm)["jobs"].as<std::string>());
+  if (const auto& file = (*vm)["port-file"].as<std::string>(); !file.empty()) {
+    std::ofstream out(file + ".tmp");
+    out << *port << "\n";
+    out.close();
+    std::rename((file + ".tmp").c_str(), file.c_str());
+  }
+  server.run();
+  return 0;
+}
+
+}  // namespace heat::cli

@@ -1,9 +1,9 @@
 #include "db/migrations.hpp"
 
+#include "db/hashing.hpp"
 #include "db/native.hpp"
 
 #include <libpq-fe.h>
-#include <openssl/evp.h>
 #include <soci/soci.h>
 #include <spdlog/spdlog.h>
 
@@ -25,19 +25,6 @@ constexpr const char* kCreateTableSql =
     " applied_at timestamptz NOT NULL DEFAULT now())";
 constexpr const char* kAppliedSql = "SELECT version, name, checksum FROM schema_migrations";
 constexpr const char* kRecordSql = "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)";
-
-std::string sha256_hex(const std::string& text) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  EVP_Digest(text.data(), text.size(), digest, &len, EVP_sha256(), nullptr);
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[digest[i] >> 4];
-    out += hex[digest[i] & 15];
-  }
-  return out;
-}
 
 // "V0012__add_users.sql" -> 12; -1 when the name does not follow the pattern.
 int version_of(const std::string& name) {

@@ -392,6 +392,7 @@ constexpr RouteSpec kRoutes[] = {
   {"GET",    "/api/v1/users",                                   Action::user_admin, std::nullopt, false},
   {"POST",   "/api/v1/users",                                   Action::user_admin, std::nullopt, false},
   {"POST",   "/api/v1/users/{id}/disable",                      Action::user_admin, std::nullopt, false},
+  {"POST",   "/api/v1/users/{id}/enable",                       Action::user_admin, std::nullopt, false},
   {"POST",   "/api/v1/users/{id}/unlock",                       Action::user_admin, std::nullopt, false},
 };
 // clang-format on

@@ -34,5 +34,7 @@ std::shared_ptr<Clock> make_clock();
 
 int serve(int argc, char** argv);
 int migrate(int argc, char** argv);
+int user(int argc, char** argv);
+int audit(int argc, char** argv);
 
 }  // namespace heat::cli

@@ -13,6 +13,8 @@ constexpr const char* kUsage =
     "commands:\n"
     "  serve     run the HTTP(S) API server\n"
     "  migrate   apply database migrations (safe to run twice)\n"
+    "  user      add, disable, enable, unlock or list user accounts\n"
+    "  audit     verify the audit log's hash chain\n"
     "\n"
     "Every command takes --help. Options may also be set as HEATWATCH_* environment variables.\n";
 
@@ -28,6 +30,8 @@ int main(int argc, char** argv) {
   // Subcommands see argv without the command name.
   if (command == "serve") return heat::cli::serve(argc - 1, argv + 1);
   if (command == "migrate") return heat::cli::migrate(argc - 1, argv + 1);
+  if (command == "user") return heat::cli::user(argc - 1, argv + 1);
+  if (command == "audit") return heat::cli::audit(argc - 1, argv + 1);
   std::cerr << "heatwatch: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

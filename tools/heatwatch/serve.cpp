@@ -1,8 +1,10 @@
 // heatwatch serve: the API server. Wires the database pool into the routes.
+#include "api/app.hpp"
 #include "api/metrics.hpp"
-#include "api/operational_routes.hpp"
 #include "api/router.hpp"
 #include "api/server.hpp"
+#include "db/audit_log.hpp"
+#include "db/identity_store.hpp"
 #include "db/pool.hpp"
 #include "tools/heatwatch/cli.hpp"
 
@@ -28,7 +30,11 @@ int serve(int argc, char** argv) {
       "jobs", po::value<std::string>()->default_value("on"),
       "on|off: run background work (sweeps, polls, reminders) (HEATWATCH_JOBS)")(
       "port-file", po::value<std::string>()->default_value(""),
-      "write the bound port to this file once listening (HEATWATCH_PORT_FILE)");
+      "write the bound port to this file once listening (HEATWATCH_PORT_FILE)")(
+      "require-totp", po::value<bool>()->default_value(false),
+      "true: every account must sign in with a TOTP code (HEATWATCH_REQUIRE_TOTP)")(
+      "login-rate", po::value<int>()->default_value(30),
+      "sign-in attempts allowed per source address per minute (HEATWATCH_LOGIN_RATE)");
   int code = 0;
   auto vm = parse(argc, argv, desc,
                   "usage: heatwatch serve --db URL [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F] "
@@ -75,8 +81,22 @@ int serve(int argc, char** argv) {
   metrics.add_gauge("heatwatch_db_pool_size", "Database connections in the pool.",
                     [p = pool->get()] { return static_cast<double>(p->size()); });
 
+  db::PgIdentityStore identity(**pool);
+  db::PgAuditLog audit(**pool);
+  auth::AuthSettings auth_settings;
+  auth_settings.require_totp = (*vm)["require-totp"].as<bool>();
+  auth_settings.login_attempts_per_minute = (*vm)["login-rate"].as<int>();
+  auth::AuthService auth_service(identity, audit, *clock, auth_settings);
+
+  api::AppServices services;
+  services.health = &health;
+  services.metrics = &metrics;
+  services.clock = clock.get();
+  services.auth = &auth_service;
+  services.identity = &identity;
+  services.audit = &audit;
   api::Router router;
-  api::add_operational_routes(router, metrics, health);
+  api::build_routes(router, services);
 
   api::Server server(options, router, metrics);
   metrics.add_gauge("heatwatch_worker_queue_depth", "Requests queued for or running on the worker pool.",

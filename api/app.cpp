@@ -1,0 +1,14 @@
+#include "api/app.hpp"
+
+#include "api/operational_routes.hpp"
+
+namespace heat::api {
+
+void add_identity_routes(Router& router, AppServices& services);
+
+void build_routes(Router& router, AppServices& services) {
+  add_operational_routes(router, *services.metrics, *services.health);
+  add_identity_routes(router, services);
+}
+
+}  // namespace heat::api

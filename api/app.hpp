@@ -1,0 +1,28 @@
+// The application's routing table: every route of the API and the services behind it.
+// tools/heatwatch builds AppServices from db/ implementations; tests may build the table
+// with null services to inspect it (handlers are only called when a request arrives).
+#pragma once
+
+#include "api/auth/auth_service.hpp"
+#include "api/metrics.hpp"
+#include "api/router.hpp"
+#include "engine/clock.hpp"
+#include "engine/identity.hpp"
+#include "engine/ports.hpp"
+
+namespace heat::api {
+
+struct AppServices {
+  HealthProbe* health = nullptr;
+  Metrics* metrics = nullptr;
+  const Clock* clock = nullptr;
+  auth::AuthService* auth = nullptr;
+  IdentityStore* identity = nullptr;
+  AuditLog* audit = nullptr;
+};
+
+// Registers every route. Each route (but the public ones) authenticates and asks the access
+// policy (engine/access_policy.hpp) before its handler runs.
+void build_routes(Router& router, AppServices& services);
+
+}  // namespace heat::api

@@ -44,7 +44,10 @@ Result<std::unique_ptr<Pool>> Pool::open(const std::string& url, std::size_t siz
       pool->busy_.push_back(false);
     }
   } catch (...) {
-    return current_exception_to_error();
+    Error e = current_exception_to_error();
+    // Failing to open a connection means the server is out of reach, whatever the driver says.
+    if (e.code == ErrorCode::internal) e.code = ErrorCode::unavailable;
+    return e;
   }
   return pool;
 }

@@ -1,0 +1,751 @@
+#include "db/case_store.hpp"
+
+#include "db/audit_log.hpp"
+#include "db/identity_store.hpp"
+
+#include <boost/json.hpp>
+#include <soci/soci.h>
+
+#include <algorithm>
+
+namespace heat::db {
+namespace {
+
+namespace json = boost::json;
+
+// ---------------------------------------------------------------------------------------
+// SQL
+
+constexpr const char* kCaseSelect =
+    "SELECT c.id::text, c.da_number, c.title, c.unit, c.referring_agency, c.referral_date::text,"
+    " COALESCE(c.lead_dda_id::text, ''), c.version, (extract(epoch FROM c.created_at) * 1000000)::bigint,"
+    " COALESCE((SELECT json_agg(d.docket ORDER BY d.docket) FROM case_dockets d WHERE d.case_id = c.id)::text, '[]'),"
+    " COALESCE((SELECT json_agg(a.user_id::text ORDER BY a.user_id) FROM case_assignments a"
+    " WHERE a.case_id = c.id)::text, '[]')"
+    " FROM cases c";
+constexpr const char* kLockCaseSql = "SELECT version FROM cases WHERE id = :id::uuid FOR UPDATE";
+constexpr const char* kInsertCaseSql =
+    "INSERT INTO cases (da_number, title, unit, referring_agency, referral_date, lead_dda_id, created_at, updated_at)"
+    " VALUES (:da, :title, :unit, :agency, :rdate::date, NULLIF(:lead, '')::uuid,"
+    " to_timestamp(CAST(:us AS double precision) / 1000000), to_timestamp(CAST(:us2 AS double precision) / 1000000))"
+    " RETURNING id::text";
+constexpr const char* kInsertDocketSql =
+    "INSERT INTO case_dockets (case_id, docket, normalized) VALUES (:id::uuid, :docket, :normalized)";
+constexpr const char* kInsertAssignmentSql =
+    "INSERT INTO case_assignments (case_id, user_id) VALUES (:id::uuid, :user::uuid) ON CONFLICT DO NOTHING";
+constexpr const char* kStaffSql = "SELECT role, active::int FROM users WHERE id = :id::uuid";
+constexpr const char* kCaseListScope =
+    " WHERE (c.unit = :su OR c.lead_dda_id = NULLIF(:me, '')::uuid OR EXISTS (SELECT 1 FROM case_assignments a"
+    " WHERE a.case_id = c.id AND a.user_id = NULLIF(:me2, '')::uuid))"
+    " AND (:at = '' OR c.lead_dda_id = NULLIF(:at2, '')::uuid OR EXISTS (SELECT 1 FROM case_assignments a"
+    " WHERE a.case_id = c.id AND a.user_id = NULLIF(:at3, '')::uuid))"
+    " AND (:stage = '' OR EXISTS (SELECT 1 FROM prosecutions p WHERE p.case_id = c.id AND p.stage = :stage2))"
+    " AND (:q = '' OR c.da_number ILIKE :ql ESCAPE '\\'"
+    " OR (:qn <> '' AND EXISTS (SELECT 1 FROM case_dockets d WHERE d.case_id = c.id AND d.normalized LIKE :qnl))"
+    " OR EXISTS (SELECT 1 FROM prosecutions p JOIN persons pe ON pe.id = p.person_id WHERE p.case_id = c.id"
+    " AND (pe.name ILIKE :ql2 ESCAPE '\\' OR array_to_string(pe.aliases, ' ') ILIKE :ql3 ESCAPE '\\')))"
+    " AND c.da_number > :after ORDER BY c.da_number LIMIT :lim";
+constexpr const char* kDefendantsSql =
+    "SELECT p.case_id::text, p.id::text, pe.id::text, pe.name, p.stage FROM prosecutions p"
+    " JOIN persons pe ON pe.id = p.person_id WHERE p.case_id = ANY(CAST(:ids AS uuid[]))"
+    " ORDER BY p.created_at, p.id";
+
+constexpr const char* kProsecutionSelect =
+    "SELECT p.id::text, p.case_id::text, pe.id::text, pe.name, pe.dob::text, array_to_json(pe.aliases)::text,"
+    " p.stage, p.custody, p.warrant, p.indicted::int, p.time_waived::int, p.trial_date::text,"
+    " p.next_appearance::text, p.version, c.unit, COALESCE(c.lead_dda_id::text, ''),"
+    " COALESCE((SELECT json_agg(a.user_id::text ORDER BY a.user_id) FROM case_assignments a"
+    " WHERE a.case_id = c.id)::text, '[]')"
+    " FROM prosecutions p JOIN persons pe ON pe.id = p.person_id JOIN cases c ON c.id = p.case_id"
+    " WHERE p.id = :id::uuid";
+constexpr const char* kLockProsecutionSql = "SELECT version FROM prosecutions WHERE id = :id::uuid FOR UPDATE";
+constexpr const char* kChargesSql =
+    "SELECT id::text, statute, count, array_to_json(enhancements)::text, filed_on::text, offense_date::text,"
+    " disposition, disposition_date::text, sentence FROM charges WHERE prosecution_id = :id::uuid ORDER BY ordinal";
+constexpr const char* kInsertPersonSql =
+    "INSERT INTO persons (name, dob, aliases, created_at) VALUES (:name, NULLIF(:dob, '')::date,"
+    " ARRAY(SELECT json_array_elements_text(CAST(:aliases AS json))),"
+    " to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text";
+constexpr const char* kInsertProsecutionSql =
+    "INSERT INTO prosecutions (case_id, person_id, created_at, updated_at) VALUES (:case_id::uuid, :person::uuid,"
+    " to_timestamp(CAST(:us AS double precision) / 1000000), to_timestamp(CAST(:us2 AS double precision) / 1000000))"
+    " RETURNING id::text";
+constexpr const char* kInsertChargeSql =
+    "INSERT INTO charges (prosecution_id, ordinal, statute, count, enhancements, filed_on, offense_date, created_at)"
+    " VALUES (:pid::uuid, (SELECT COALESCE(max(ordinal), 0) + 1 FROM charges WHERE prosecution_id = :pid2::uuid),"
+    " :statute, :count, ARRAY(SELECT json_array_elements_text(CAST(:enh AS json))), NULLIF(:filed, '')::date,"
+    " NULLIF(:offense, '')::date, to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text";
+constexpr const char* kUpdateChargeSql =
+    "UPDATE charges SET disposition = :disposition, disposition_date = NULLIF(:ddate, '')::date,"
+    " sentence = :sentence WHERE id = :id::uuid";
+constexpr const char* kUpdateProjectionSql =
+    "UPDATE prosecutions SET stage = :stage, custody = :custody, warrant = :warrant, indicted = (:indicted = 1),"
+    " time_waived = (:waived = 1), trial_date = NULLIF(:trial, '')::date, next_appearance = NULLIF(:next, '')::date,"
+    " version = version + 1, updated_at = to_timestamp(CAST(:us AS double precision) / 1000000)"
+    " WHERE id = :id::uuid";
+constexpr const char* kBumpProsecutionSql =
+    "UPDATE prosecutions SET version = version + 1, updated_at = to_timestamp(CAST(:us AS double precision) / 1000000)"
+    " WHERE id = :id::uuid";
+constexpr const char* kAppendTransitionSql =
+    "INSERT INTO prosecution_transitions (prosecution_id, seq, event, occurred_at, recorded_at, actor_id, from_stage,"
+    " to_stage, fields) VALUES (:pid::uuid, (SELECT COALESCE(max(seq), 0) + 1 FROM prosecution_transitions"
+    " WHERE prosecution_id = :pid2::uuid), :event, to_timestamp(CAST(:occ AS double precision) / 1000000),"
+    " to_timestamp(CAST(:rec AS double precision) / 1000000), NULLIF(:actor, '')::uuid, :from_stage, :to_stage,"
+    " CAST(:fields AS json))";
+constexpr const char* kHistorySql =
+    "SELECT t.seq, t.event, (extract(epoch FROM t.occurred_at) * 1000000)::bigint,"
+    " (extract(epoch FROM t.recorded_at) * 1000000)::bigint, COALESCE(t.actor_id::text, ''), COALESCE(u.username, ''),"
+    " t.from_stage, t.to_stage, t.fields::text FROM prosecution_transitions t LEFT JOIN users u ON u.id = t.actor_id"
+    " WHERE t.prosecution_id = :id::uuid ORDER BY t.seq";
+constexpr const char* kClaimKeySql =
+    "INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, response_status, response_body,"
+    " created_at) VALUES (:user::uuid, :key, :method, :path, :hash, 0, '',"
+    " to_timestamp(CAST(:us AS double precision) / 1000000)) ON CONFLICT DO NOTHING RETURNING 1";
+constexpr const char* kStoreResponseSql =
+    "UPDATE idempotency_keys SET response_status = :status, response_body = :body"
+    " WHERE user_id = :user::uuid AND key = :key";
+constexpr const char* kFindKeySql =
+    "SELECT method, path, request_hash, response_status, response_body FROM idempotency_keys"
+    " WHERE user_id = :user::uuid AND key = :key";
+
+// ---------------------------------------------------------------------------------------
+// Reading rows
+
+std::vector<std::string> string_array(const std::string& json_text) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  json::value v = json::parse(json_text, ec);
+  if (ec || !v.is_array()) return out;
+  for (const auto& e : v.as_array())
+    if (e.is_string()) out.emplace_back(e.as_string());
+  return out;
+}
+
+std::string json_array_text(const std::vector<std::string>& values) {
+  json::array a;
+  for (const auto& v : values) a.emplace_back(v);
+  return json::serialize(a);
+}
+
+std::optional<std::chrono::sys_days> date_column(const soci::row& r, std::size_t i) {
+  if (r.get_indicator(i) != soci::i_ok) return std::nullopt;
+  auto d = parse_date(r.get<std::string>(i), "date");
+  if (!d) return std::nullopt;
+  return *d;
+}
+
+std::string date_text(const std::optional<std::chrono::sys_days>& d) { return d ? format_date(*d) : std::string(); }
+
+Case read_case(const soci::row& r) {
+  Case c;
+  c.id = r.get<std::string>(0);
+  c.da_number = r.get<std::string>(1);
+  c.title = r.get<std::string>(2);
+  c.unit = r.get<std::string>(3);
+  c.referring_agency = r.get<std::string>(4);
+  c.referral_date = parse_date(r.get<std::string>(5), "referral_date").value();
+  c.lead_dda_id = r.get<std::string>(6);
+  c.version = r.get<int>(7);
+  c.created_at = from_epoch_micros(r.get<long long>(8));
+  c.dockets = string_array(r.get<std::string>(9));
+  c.assigned_dda_ids = string_array(r.get<std::string>(10));
+  return c;
+}
+
+std::optional<Case> load_case(soci::session& sql, const std::string& id) {
+  soci::rowset<soci::row> rows = (sql.prepare << std::string(kCaseSelect) + " WHERE c.id = :id::uuid",
+                                  soci::use(id, "id"));
+  for (const auto& r : rows) return read_case(r);
+  return std::nullopt;
+}
+
+std::vector<Charge> load_charges(soci::session& sql, const std::string& prosecution_id) {
+  std::vector<Charge> out;
+  soci::rowset<soci::row> rows = (sql.prepare << kChargesSql, soci::use(prosecution_id, "id"));
+  for (const auto& r : rows) {
+    Charge c;
+    c.id = r.get<std::string>(0);
+    c.statute = r.get<std::string>(1);
+    c.count = r.get<int>(2);
+    c.enhancements = string_array(r.get<std::string>(3));
+    c.filed_on = date_column(r, 4);
+    c.offense_date = date_column(r, 5);
+    c.disposition = parse_disposition(r.get<std::string>(6)).value();
+    c.disposition_date = date_column(r, 7);
+    if (r.get_indicator(8) == soci::i_ok) c.sentence = r.get<std::string>(8);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+std::optional<ProsecutionRecord> load_prosecution(soci::session& sql, const std::string& id) {
+  std::optional<ProsecutionRecord> out;
+  soci::rowset<soci::row> rows = (sql.prepare << kProsecutionSelect, soci::use(id, "id"));
+  for (const auto& r : rows) {
+    ProsecutionRecord p;
+    p.id = r.get<std::string>(0);
+    p.case_id = r.get<std::string>(1);
+    p.person.id = r.get<std::string>(2);
+    p.person.name = r.get<std::string>(3);
+    p.person.dob = date_column(r, 4);
+    p.person.aliases = string_array(r.get<std::string>(5));
+    p.snapshot.stage = parse_stage(r.get<std::string>(6)).value();
+    p.snapshot.custody = parse_custody(r.get<std::string>(7)).value();
+    p.snapshot.warrant = parse_warrant(r.get<std::string>(8)).value();
+    p.snapshot.indicted = r.get<int>(9) != 0;
+    p.snapshot.time_waived = r.get<int>(10) != 0;
+    p.snapshot.trial_date = date_column(r, 11);
+    p.snapshot.next_appearance = date_column(r, 12);
+    p.version = r.get<int>(13);
+    p.access.unit = r.get<std::string>(14);
+    p.access.lead_dda_id = r.get<std::string>(15);
+    p.access.assigned_dda_ids = string_array(r.get<std::string>(16));
+    out = std::move(p);
+    break;
+  }
+  if (out) out->snapshot.charges = load_charges(sql, out->id);
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Writing
+
+Error not_found(const char* what) { return Error::of(ErrorCode::not_found, std::string("no such ") + what); }
+
+Error stale(int expected, int actual) {
+  return Error::of(ErrorCode::precondition_failed, "If-Match \"" + std::to_string(expected) +
+                                                       "\" does not match the current version \"" +
+                                                       std::to_string(actual) + "\"");
+}
+
+// The lead or an assigned DDA must be an active DDA or supervisor.
+Status check_staff(soci::session& sql, const std::string& user_id, const std::string& field) {
+  if (!is_uuid(user_id)) return Error::invalid(field, "must be a user id");
+  std::string role;
+  int active = 0;
+  soci::indicator ind = soci::i_null;
+  sql << kStaffSql, soci::use(user_id, "id"), soci::into(role, ind), soci::into(active);
+  if (!sql.got_data() || ind != soci::i_ok) return Error::invalid(field, "no such user");
+  if (active == 0) return Error::invalid(field, "the user is disabled");
+  if (role != "dda" && role != "supervisor") return Error::invalid(field, "must be a DDA or supervisor");
+  return {};
+}
+
+Status write_dockets(soci::session& sql, const std::string& case_id, const std::vector<std::string>& dockets) {
+  std::vector<std::string> seen;
+  for (const auto& d : dockets) {
+    const std::string normalized = normalize_docket(d);
+    if (normalized.empty()) return Error::invalid("dockets", "a docket needs letters or digits");
+    if (std::find(seen.begin(), seen.end(), normalized) != seen.end())
+      return Error::invalid("dockets", "docket listed twice: " + d);
+    seen.push_back(normalized);
+    sql << kInsertDocketSql, soci::use(case_id, "id"), soci::use(d, "docket"), soci::use(normalized, "normalized");
+  }
+  return {};
+}
+
+// Reserves the idempotency key at the start of the transaction: a concurrent request with the
+// same key waits here for the first to finish and then finds the key taken.
+template <class T>
+Status claim_key(soci::session& sql, const Idempotent<T>* idem, TimePoint now) {
+  if (idem == nullptr) return {};
+  const long long us = to_epoch_micros(now);
+  int got = 0;
+  sql << kClaimKeySql, soci::use(idem->user_id, "user"), soci::use(idem->key, "key"), soci::use(idem->method, "method"),
+      soci::use(idem->path, "path"), soci::use(idem->request_hash, "hash"), soci::use(us, "us"), soci::into(got);
+  if (got != 1) return Error::of(ErrorCode::already_exists, kIdempotencyKeyTaken);
+  return {};
+}
+
+template <class T>
+void store_response(soci::session& sql, const Idempotent<T>* idem, const T& value) {
+  if (idem == nullptr || !idem->render) return;
+  const StoredResponse response = idem->render(value);
+  sql << kStoreResponseSql, soci::use(response.status, "status"), soci::use(response.body, "body"),
+      soci::use(idem->user_id, "user"), soci::use(idem->key, "key");
+}
+
+void append_transition(soci::session& sql, const std::string& prosecution_id, const std::string& event,
+                       TimePoint occurred_at, TimePoint recorded_at, const std::string& actor_id, Stage from, Stage to,
+                       const std::string& fields) {
+  const long long occ = to_epoch_micros(occurred_at);
+  const long long rec = to_epoch_micros(recorded_at);
+  const std::string from_stage = to_string(from);
+  const std::string to_stage = to_string(to);
+  const std::string actor = is_uuid(actor_id) ? actor_id : std::string();
+  sql << kAppendTransitionSql, soci::use(prosecution_id, "pid"), soci::use(prosecution_id, "pid2"),
+      soci::use(event, "event"), soci::use(occ, "occ"), soci::use(rec, "rec"), soci::use(actor, "actor"),
+      soci::use(from_stage, "from_stage"), soci::use(to_stage, "to_stage"), soci::use(fields, "fields");
+}
+
+void write_charge(soci::session& sql, const Charge& c) {
+  const std::string disposition = to_string(c.disposition);
+  const std::string ddate = date_text(c.disposition_date);
+  soci::indicator sentence_ind = c.sentence ? soci::i_ok : soci::i_null;
+  const std::string sentence = c.sentence.value_or("");
+  sql << kUpdateChargeSql, soci::use(disposition, "disposition"), soci::use(ddate, "ddate"),
+      soci::use(sentence, sentence_ind, "sentence"), soci::use(c.id, "id");
+}
+
+void bump_version(soci::session& sql, const std::string& prosecution_id, TimePoint now) {
+  const long long us = to_epoch_micros(now);
+  sql << kBumpProsecutionSql, soci::use(us, "us"), soci::use(prosecution_id, "id");
+}
+
+AuditEntry audit_for(const AuditEntry& base, const std::string& entity, const std::string& id, json::object details) {
+  AuditEntry a = base;
+  a.entity = entity;
+  a.entity_id = id;
+  a.details = json::serialize(details);
+  return a;
+}
+
+std::string charge_fields(const Charge& c) {
+  return "{\"charge\":" + charge_to_json_text(c) + "}";
+}
+
+// Locks a prosecution and loads it with its counts; not_found when absent.
+Result<ProsecutionRecord> lock_prosecution(soci::session& sql, const std::string& id) {
+  if (!is_uuid(id)) return not_found("prosecution");
+  int version = 0;
+  sql << kLockProsecutionSql, soci::use(id, "id"), soci::into(version);
+  if (!sql.got_data()) return not_found("prosecution");
+  auto p = load_prosecution(sql, id);
+  if (!p) return not_found("prosecution");
+  return std::move(*p);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// Cases
+
+Result<Case> PgCaseStore::create_case(const NewCase& nc, const AuditEntry& audit, const Idempotent<Case>* idem) {
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<Case> {
+    if (auto s = claim_key(sql, idem, audit.at); !s) return s.error();
+    if (!nc.lead_dda_id.empty())
+      if (auto s = check_staff(sql, nc.lead_dda_id, "lead_dda_id"); !s) return s.error();
+    const std::string rdate = format_date(nc.referral_date);
+    const long long us = to_epoch_micros(audit.at);
+    std::string id;
+    sql << kInsertCaseSql, soci::use(nc.da_number, "da"), soci::use(nc.title, "title"), soci::use(nc.unit, "unit"),
+        soci::use(nc.referring_agency, "agency"), soci::use(rdate, "rdate"), soci::use(nc.lead_dda_id, "lead"),
+        soci::use(us, "us"), soci::use(us, "us2"), soci::into(id);
+    if (auto s = write_dockets(sql, id, nc.dockets); !s) return s.error();
+    append_audit(sql, audit_for(audit, "case", id, {{"da_number", nc.da_number}, {"unit", nc.unit}}));
+    auto c = load_case(sql, id);
+    if (!c) return Error::of(ErrorCode::internal, "created case not found");
+    store_response(sql, idem, *c);
+    return std::move(*c);
+  });
+}
+
+Result<std::optional<Case>> PgCaseStore::get_case(const std::string& id) {
+  if (!is_uuid(id)) return std::optional<Case>();
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  try {
+    return load_case(**lease, id);
+  } catch (...) {
+    return current_exception_to_error();
+  }
+}
+
+Result<std::vector<Case>> PgCaseStore::list_cases(const CaseFilter& f) {
+  if (!f.assigned_to.empty() && !is_uuid(f.assigned_to)) return std::vector<Case>();
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  try {
+    soci::session& sql = **lease;
+    const std::string me = is_uuid(f.scope_user_id) ? f.scope_user_id : std::string();
+    const std::string stage = f.stage ? to_string(*f.stage) : "";
+    std::string escaped;
+    for (char ch : f.q) {
+      if (ch == '%' || ch == '_' || ch == '\\') escaped += '\\';
+      escaped += ch;
+    }
+    const std::string qlike = "%" + escaped + "%";
+    const std::string qn = normalize_docket(f.q);
+    const std::string qnlike = "%" + qn + "%";
+    const int limit = f.limit;
+    std::vector<Case> out;
+    {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << std::string(kCaseSelect) + kCaseListScope, soci::use(f.scope_unit, "su"),
+           soci::use(me, "me"), soci::use(me, "me2"), soci::use(f.assigned_to, "at"),
+           soci::use(f.assigned_to, "at2"), soci::use(f.assigned_to, "at3"), soci::use(stage, "stage"),
+           soci::use(stage, "stage2"), soci::use(f.q, "q"), soci::use(qlike, "ql"), soci::use(qn, "qn"),
+           soci::use(qnlike, "qnl"), soci::use(qlike, "ql2"), soci::use(qlike, "ql3"),
+           soci::use(f.after_da_number, "after"), soci::use(limit, "lim"));
+      for (const auto& r : rows) out.push_back(read_case(r));
+    }
+    if (out.empty()) return out;
+    std::string ids = "{";
+    for (std::size_t i = 0; i < out.size(); ++i) ids += (i ? "," : "") + out[i].id;
+    ids += "}";
+    soci::rowset<soci::row> rows = (sql.prepare << kDefendantsSql, soci::use(ids, "ids"));
+    for (const auto& r : rows) {
+      const std::string case_id = r.get<std::string>(0);
+      auto it = std::find_if(out.begin(), out.end(), [&](const Case& c) { return c.id == case_id; });
+      if (it == out.end()) continue;
+      it->defendants.push_back({r.get<std::string>(1), r.get<std::string>(2), r.get<std::string>(3),
+                                parse_stage(r.get<std::string>(4)).value()});
+    }
+    return out;
+  } catch (...) {
+    return current_exception_to_error();
+  }
+}
+
+Result<Case> PgCaseStore::patch_case(const std::string& id, std::optional<int> expected_version,
+                                     const CasePatch& patch, const Authorizer& authorize, const AuditEntry& audit) {
+  if (!is_uuid(id)) return not_found("case");
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<Case> {
+    int version = 0;
+    sql << kLockCaseSql, soci::use(id, "id"), soci::into(version);
+    if (!sql.got_data()) return not_found("case");
+    auto current = load_case(sql, id);
+    if (!current) return not_found("case");
+    if (auto s = authorize(current->context()); !s) return s.error();
+    if (expected_version && *expected_version != current->version) return stale(*expected_version, current->version);
+    json::array changed;
+    if (patch.title) {
+      sql << "UPDATE cases SET title = :v WHERE id = :id::uuid", soci::use(*patch.title, "v"), soci::use(id, "id");
+      changed.emplace_back("title");
+    }
+    if (patch.referring_agency) {
+      sql << "UPDATE cases SET referring_agency = :v WHERE id = :id::uuid", soci::use(*patch.referring_agency, "v"),
+          soci::use(id, "id");
+      changed.emplace_back("referring_agency");
+    }
+    if (patch.referral_date) {
+      const std::string d = format_date(*patch.referral_date);
+      sql << "UPDATE cases SET referral_date = :v::date WHERE id = :id::uuid", soci::use(d, "v"), soci::use(id, "id");
+      changed.emplace_back("referral_date");
+    }
+    if (patch.lead_dda_id) {
+      if (!patch.lead_dda_id->empty())
+        if (auto s = check_staff(sql, *patch.lead_dda_id, "lead_dda_id"); !s) return s.error();
+      sql << "UPDATE cases SET lead_dda_id = NULLIF(:v, '')::uuid WHERE id = :id::uuid",
+          soci::use(*patch.lead_dda_id, "v"), soci::use(id, "id");
+      changed.emplace_back("lead_dda_id");
+    }
+    if (patch.dockets) {
+      sql << "DELETE FROM case_dockets WHERE case_id = :id::uuid", soci::use(id, "id");
+      if (auto s = write_dockets(sql, id, *patch.dockets); !s) return s.error();
+      changed.emplace_back("dockets");
+    }
+    if (patch.assigned_dda_ids) {
+      sql << "DELETE FROM case_assignments WHERE case_id = :id::uuid", soci::use(id, "id");
+      for (const auto& user : *patch.assigned_dda_ids) {
+        if (auto s = check_staff(sql, user, "assigned_dda_ids"); !s) return s.error();
+        sql << kInsertAssignmentSql, soci::use(id, "id"), soci::use(user, "user");
+      }
+      changed.emplace_back("assigned_dda_ids");
+    }
+    const long long us = to_epoch_micros(audit.at);
+    sql << "UPDATE cases SET version = version + 1, updated_at = to_timestamp(CAST(:us AS double precision) / 1000000)"
+           " WHERE id = :id::uuid",
+        soci::use(us, "us"), soci::use(id, "id");
+    append_audit(sql, audit_for(audit, "case", id, {{"changed", changed}}));
+    auto after = load_case(sql, id);
+    if (!after) return not_found("case");
+    return std::move(*after);
+  });
+}
+
+Result<ReassignResult> PgCaseStore::reassign(const ReassignRequest& r, const Authorizer& authorize,
+                                             const AuditEntry& audit, const Idempotent<ReassignResult>* idem) {
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<ReassignResult> {
+    if (auto s = claim_key(sql, idem, audit.at); !s) return s.error();
+    if (!is_uuid(r.from_dda_id)) return Error::invalid("from_dda_id", "must be a user id");
+    if (auto s = check_staff(sql, r.to_dda_id, "to_dda_id"); !s) return s.error();
+    // The cases to move, locked in DA-number order (a fixed order, so two moves never deadlock).
+    std::vector<std::string> ids;
+    const bool named = !r.case_ids.empty();
+    if (named) {
+      for (const auto& id : r.case_ids) {
+        if (!is_uuid(id)) return not_found("case");
+        if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+      }
+      std::string array = "{";
+      for (std::size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + ids[i];
+      array += "}";
+      std::vector<std::string> locked;
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT id::text FROM cases WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY da_number FOR UPDATE",
+           soci::use(array, "ids"));
+      for (const auto& row : rows) locked.push_back(row.get<std::string>(0));
+      if (locked.size() != ids.size()) return not_found("case");
+      ids = std::move(locked);
+    } else {
+      soci::rowset<soci::row> rows =
+          (sql.prepare << "SELECT id::text FROM cases WHERE lead_dda_id = :from::uuid ORDER BY da_number FOR UPDATE",
+           soci::use(r.from_dda_id, "from"));
+      for (const auto& row : rows) ids.push_back(row.get<std::string>(0));
+    }
+    ReassignResult result;
+    const long long us = to_epoch_micros(audit.at);
+    for (const auto& id : ids) {
+      auto c = load_case(sql, id);
+      if (!c) return not_found("case");
+      if (auto s = authorize(c->context()); !s) {
+        if (named) return s.error();
+        continue;  // beyond the caller's reach: not part of "every case"
+      }
+      if (c->lead_dda_id != r.from_dda_id)
+        return Error::of(ErrorCode::domain_rule, "case " + c->da_number + " is not led by from_dda_id");
+      sql << "UPDATE cases SET lead_dda_id = :to::uuid, version = version + 1,"
+             " updated_at = to_timestamp(CAST(:us AS double precision) / 1000000) WHERE id = :id::uuid",
+          soci::use(r.to_dda_id, "to"), soci::use(us, "us"), soci::use(id, "id");
+      // The new lead leaves the assigned list; the old one is not kept on it.
+      sql << "DELETE FROM case_assignments WHERE case_id = :id::uuid AND user_id IN (:from::uuid, :to::uuid)",
+          soci::use(id, "id"), soci::use(r.from_dda_id, "from"), soci::use(r.to_dda_id, "to");
+      append_audit(sql, audit_for(audit, "case", id,
+                                  {{"from_dda_id", r.from_dda_id}, {"to_dda_id", r.to_dda_id}}));
+      result.case_ids.push_back(id);
+    }
+    store_response(sql, idem, result);
+    return result;
+  });
+}
+
+// ---------------------------------------------------------------------------------------
+// Prosecutions and charges
+
+Result<ProsecutionRecord> PgCaseStore::create_prosecution(const NewProsecution& np, const Authorizer& authorize,
+                                                          const AuditEntry& audit,
+                                                          const Idempotent<ProsecutionRecord>* idem) {
+  if (!is_uuid(np.case_id)) return not_found("case");
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<ProsecutionRecord> {
+    int version = 0;
+    sql << "SELECT version FROM cases WHERE id = :id::uuid FOR SHARE", soci::use(np.case_id, "id"),
+        soci::into(version);
+    if (!sql.got_data()) return not_found("case");
+    auto c = load_case(sql, np.case_id);
+    if (!c) return not_found("case");
+    if (auto s = authorize(c->context()); !s) return s.error();
+    if (auto s = claim_key(sql, idem, audit.at); !s) return s.error();
+    const long long us = to_epoch_micros(audit.at);
+    std::string person_id;
+    if (np.person_id) {
+      if (!is_uuid(*np.person_id)) return Error::invalid("person_id", "no such person");
+      int found = 0;
+      sql << "SELECT 1 FROM persons WHERE id = :id::uuid", soci::use(*np.person_id, "id"), soci::into(found);
+      if (found != 1) return Error::invalid("person_id", "no such person");
+      person_id = *np.person_id;
+    } else {
+      const std::string dob = date_text(np.person.dob);
+      const std::string aliases = json_array_text(np.person.aliases);
+      sql << kInsertPersonSql, soci::use(np.person.name, "name"), soci::use(dob, "dob"),
+          soci::use(aliases, "aliases"), soci::use(us, "us"), soci::into(person_id);
+    }
+    std::string id;
+    sql << kInsertProsecutionSql, soci::use(np.case_id, "case_id"), soci::use(person_id, "person"),
+        soci::use(us, "us"), soci::use(us, "us2"), soci::into(id);
+    append_audit(sql, audit_for(audit, "prosecution", id, {{"case_id", np.case_id}, {"person_id", person_id}}));
+    auto p = load_prosecution(sql, id);
+    if (!p) return Error::of(ErrorCode::internal, "created prosecution not found");
+    store_response(sql, idem, *p);
+    return std::move(*p);
+  });
+}
+
+Result<std::optional<ProsecutionRecord>> PgCaseStore::get_prosecution(const std::string& id) {
+  if (!is_uuid(id)) return std::optional<ProsecutionRecord>();
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  try {
+    return load_prosecution(**lease, id);
+  } catch (...) {
+    return current_exception_to_error();
+  }
+}
+
+Result<std::optional<std::string>> PgCaseStore::prosecution_of_charge(const std::string& charge_id) {
+  if (!is_uuid(charge_id)) return std::optional<std::string>();
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  try {
+    std::string pid;
+    **lease << "SELECT prosecution_id::text FROM charges WHERE id = :id::uuid", soci::use(charge_id, "id"),
+        soci::into(pid);
+    if (!(*lease)->got_data()) return std::optional<std::string>();
+    return std::optional<std::string>(pid);
+  } catch (...) {
+    return current_exception_to_error();
+  }
+}
+
+Result<ProsecutionRecord> PgCaseStore::add_charge(const std::string& prosecution_id, const NewCharge& nc,
+                                                  TimePoint occurred_at, const Authorizer& authorize,
+                                                  const AuditEntry& audit, std::string& new_charge_id,
+                                                  const Idempotent<ProsecutionRecord>* idem) {
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<ProsecutionRecord> {
+    auto p = lock_prosecution(sql, prosecution_id);
+    if (!p) return p.error();
+    if (auto s = authorize(p->access); !s) return s.error();
+    if (auto s = claim_key(sql, idem, audit.at); !s) return s.error();
+    int count = nc.count.value_or(1);
+    if (!nc.count)
+      for (const auto& c : p->snapshot.charges) count = std::max(count, c.count + 1);
+    const std::string enh = json_array_text(nc.enhancements);
+    const std::string filed = format_date(nc.filed_on);
+    const std::string offense = date_text(nc.offense_date);
+    const long long us = to_epoch_micros(audit.at);
+    std::string id;
+    sql << kInsertChargeSql, soci::use(prosecution_id, "pid"), soci::use(prosecution_id, "pid2"),
+        soci::use(nc.statute, "statute"), soci::use(count, "count"), soci::use(enh, "enh"),
+        soci::use(filed, "filed"), soci::use(offense, "offense"), soci::use(us, "us"), soci::into(id);
+    Charge c;
+    c.id = id;
+    c.statute = nc.statute;
+    c.count = count;
+    c.enhancements = nc.enhancements;
+    c.filed_on = nc.filed_on;
+    c.offense_date = nc.offense_date;
+    append_transition(sql, prosecution_id, kAddChargeEvent, occurred_at, audit.at, audit.actor_id, p->snapshot.stage,
+                      p->snapshot.stage, charge_fields(c));
+    bump_version(sql, prosecution_id, audit.at);
+    append_audit(sql, audit_for(audit, "charge", id,
+                                {{"prosecution_id", prosecution_id}, {"statute", nc.statute}, {"count", count}}));
+    auto after = load_prosecution(sql, prosecution_id);
+    if (!after) return not_found("prosecution");
+    new_charge_id = id;
+    store_response(sql, idem, *after);
+    return std::move(*after);
+  });
+}
+
+Result<ProsecutionRecord> PgCaseStore::patch_charge(const std::string& charge_id, std::optional<int> expected_version,
+                                                    const ChargePatch& patch, TimePoint occurred_at,
+                                                    const Authorizer& authorize, const AuditEntry& audit) {
+  auto pid = prosecution_of_charge(charge_id);
+  if (!pid) return pid.error();
+  if (!*pid) return not_found("charge");
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<ProsecutionRecord> {
+    auto p = lock_prosecution(sql, **pid);
+    if (!p) return p.error();
+    if (auto s = authorize(p->access); !s) return s.error();
+    if (expected_version && *expected_version != p->version) return stale(*expected_version, p->version);
+    auto it = std::find_if(p->snapshot.charges.begin(), p->snapshot.charges.end(),
+                           [&](const Charge& c) { return c.id == charge_id; });
+    if (it == p->snapshot.charges.end()) return not_found("charge");
+    Charge c = *it;
+    json::array changed;
+    if (patch.disposition) {
+      c.disposition = *patch.disposition;
+      changed.emplace_back("disposition");
+    }
+    if (patch.disposition_date) {
+      c.disposition_date = *patch.disposition_date;
+      changed.emplace_back("disposition_date");
+    }
+    if (patch.sentence) {
+      c.sentence = *patch.sentence;
+      changed.emplace_back("sentence");
+    }
+    write_charge(sql, c);
+    append_transition(sql, p->id, kUpdateChargeEvent, occurred_at, audit.at, audit.actor_id, p->snapshot.stage,
+                      p->snapshot.stage, charge_fields(c));
+    bump_version(sql, p->id, audit.at);
+    append_audit(sql, audit_for(audit, "charge", charge_id, {{"prosecution_id", p->id}, {"changed", changed}}));
+    auto after = load_prosecution(sql, p->id);
+    if (!after) return not_found("prosecution");
+    return std::move(*after);
+  });
+}
+
+Result<ProsecutionRecord> PgCaseStore::apply_event(const std::string& prosecution_id,
+                                                   std::optional<int> expected_version, const EventDecider& decide,
+                                                   const Authorizer& authorize, const AuditEntry& audit,
+                                                   const Idempotent<ProsecutionRecord>* idem) {
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<ProsecutionRecord> {
+    // The row lock serializes events on one prosecution; the version is compared under it,
+    // before anything else is looked at, so of two events with one If-Match one gets 412.
+    auto p = lock_prosecution(sql, prosecution_id);
+    if (!p) return p.error();
+    if (auto s = authorize(p->access); !s) return s.error();
+    if (expected_version && *expected_version != p->version) return stale(*expected_version, p->version);
+    auto outcome = decide(p->snapshot);
+    if (!outcome) return outcome.error();
+    if (auto s = claim_key(sql, idem, audit.at); !s) return s.error();
+    const ProsecutionSnapshot& after = outcome->after;
+    append_transition(sql, prosecution_id, outcome->event, outcome->occurred_at, audit.at, audit.actor_id,
+                      outcome->from, outcome->to, outcome->fields);
+    const std::string stage = to_string(after.stage);
+    const std::string custody = to_string(after.custody);
+    const std::string warrant = to_string(after.warrant);
+    const int indicted = after.indicted ? 1 : 0;
+    const int waived = after.time_waived ? 1 : 0;
+    const std::string trial = date_text(after.trial_date);
+    const std::string next = date_text(after.next_appearance);
+    const long long us = to_epoch_micros(audit.at);
+    sql << kUpdateProjectionSql, soci::use(stage, "stage"), soci::use(custody, "custody"),
+        soci::use(warrant, "warrant"), soci::use(indicted, "indicted"), soci::use(waived, "waived"),
+        soci::use(trial, "trial"), soci::use(next, "next"), soci::use(us, "us"), soci::use(prosecution_id, "id");
+    for (const auto& c : after.charges) {
+      const Charge* before = p->snapshot.find_charge(c.id);
+      if (before == nullptr || !(*before == c)) write_charge(sql, c);
+    }
+    append_audit(sql, audit_for(audit, "prosecution", prosecution_id,
+                                {{"event", outcome->event},
+                                 {"from_stage", to_string(outcome->from)},
+                                 {"to_stage", to_string(outcome->to)},
+                                 {"version", p->version + 1}}));
+    auto stored = load_prosecution(sql, prosecution_id);
+    if (!stored) return not_found("prosecution");
+    store_response(sql, idem, *stored);
+    return std::move(*stored);
+  });
+}
+
+Result<std::vector<HistoryEntry>> PgCaseStore::history(const std::string& prosecution_id) {
+  if (!is_uuid(prosecution_id)) return std::vector<HistoryEntry>();
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  try {
+    std::vector<HistoryEntry> out;
+    soci::rowset<soci::row> rows = ((**lease).prepare << kHistorySql, soci::use(prosecution_id, "id"));
+    for (const auto& r : rows) {
+      HistoryEntry h;
+      h.seq = r.get<int>(0);
+      h.event = r.get<std::string>(1);
+      h.occurred_at = from_epoch_micros(r.get<long long>(2));
+      h.recorded_at = from_epoch_micros(r.get<long long>(3));
+      h.actor_id = r.get<std::string>(4);
+      h.actor_username = r.get<std::string>(5);
+      h.from_stage = parse_stage(r.get<std::string>(6)).value();
+      h.to_stage = parse_stage(r.get<std::string>(7)).value();
+      h.fields = r.get<std::string>(8);
+      out.push_back(std::move(h));
+    }
+    return out;
+  } catch (...) {
+    return current_exception_to_error();
+  }
+}
+
+Result<std::optional<IdempotencyRecord>> PgCaseStore::find_idempotent(const std::string& user_id,
+                                                                       const std::string& key) {
+  if (!is_uuid(user_id)) return std::optional<IdempotencyRecord>();
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  try {
+    soci::rowset<soci::row> rows = ((**lease).prepare << kFindKeySql, soci::use(user_id, "user"), soci::use(key, "key"));
+    for (const auto& r : rows) {
+      IdempotencyRecord rec;
+      rec.method = r.get<std::string>(0);
+      rec.path = r.get<std::string>(1);
+      rec.request_hash = r.get<std::string>(2);
+      rec.response.status = r.get<int>(3);
+      rec.response.body = r.get<std::string>(4);
+      return std::optional<IdempotencyRecord>(std::move(rec));
+    }
+    return std::optional<IdempotencyRecord>();
+  } catch (...) {
+    return current_exception_to_error();
+  }
+}
+
+}  // namespace heat::db

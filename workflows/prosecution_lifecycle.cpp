@@ -4,7 +4,7 @@
 //
 // How an event is applied to a snapshot (fire_on): a fresh machine is built around a working
 // copy of the snapshot; its three regions are loaded with the snapshot's states through the
-// back-end's serialize hook (ActiveStatesLoader: MSM has no other public setter for the active
+// back-end's serialize hook (workflows/state_loader.hpp: MSM has no other public setter for the active
 // states, and the alternative, anonymous "restore" rows from a pseudo-initial state, roughly
 // doubled this file's Debug compile time and memory); the event is processed once. Guards read
 // and actions write the working copy, and each state's on_entry writes its region's value back
@@ -19,6 +19,7 @@
 #define BOOST_MPL_LIMIT_MAP_SIZE 50
 
 #include "workflows/prosecution_lifecycle.hpp"
+#include "workflows/state_loader.hpp"
 
 #include <boost/mpl/vector.hpp>
 #include <boost/msm/back/state_machine.hpp>
@@ -522,23 +523,7 @@ struct Fired {
 // active-state ids (an int per region) and then fields this file does not use; this "archive"
 // writes the ids and leaves everything else as constructed. (MSM offers no other public setter
 // for the active states; start() would enter the initial states instead.)
-class ActiveStatesLoader {
- public:
-  explicit ActiveStatesLoader(const std::array<int, 3>& ids) : ids_(ids) {}
-  ActiveStatesLoader& operator&(int (&states)[3]) {
-    std::copy(ids_.begin(), ids_.end(), states);
-    return *this;
-  }
-  template <class T>
-  ActiveStatesLoader& operator&(T&) {
-    return *this;
-  }
-
- private:
-  std::array<int, 3> ids_;
-};
-
-static_assert(Machine::nr_regions::value == 3, "ActiveStatesLoader loads exactly three regions");
+static_assert(Machine::nr_regions::value == 3, "the snapshot loads exactly three regions");
 
 template <class State>
 constexpr int kStateId = msmb::get_state_id<Machine::stt, State>::value;
@@ -581,9 +566,7 @@ Result<Fired> fire_on(const ProsecutionSnapshot& s, const LifecycleEvent& e, con
   Work work{s, &e};
   Machine machine;
   machine.work_ = &work;
-  ActiveStatesLoader loader(*ids);
-  machine.serialize(loader, 0);
-  if (!std::equal(ids->begin(), ids->end(), machine.current_state())) {
+  if (!workflows::load_states<3>(machine, *ids)) {
     return Error::of(ErrorCode::internal, "the lifecycle machine did not take the snapshot's states");
   }
   const msmb::HandledEnum handled = spec.fire(machine);

@@ -6,6 +6,7 @@
 #include "api/auth/auth_service.hpp"
 #include "api/metrics.hpp"
 #include "api/router.hpp"
+#include "engine/cases.hpp"
 #include "engine/clock.hpp"
 #include "engine/identity.hpp"
 #include "engine/ports.hpp"
@@ -19,6 +20,7 @@ struct AppServices {
   auth::AuthService* auth = nullptr;
   IdentityStore* identity = nullptr;
   AuditLog* audit = nullptr;
+  CaseStore* cases = nullptr;
 };
 
 // Registers every route. Each route (but the public ones) authenticates and asks the access

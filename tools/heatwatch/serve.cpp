@@ -4,6 +4,7 @@
 #include "api/router.hpp"
 #include "api/server.hpp"
 #include "db/audit_log.hpp"
+#include "db/case_store.hpp"
 #include "db/identity_store.hpp"
 #include "db/pool.hpp"
 #include "tools/heatwatch/cli.hpp"
@@ -83,6 +84,7 @@ int serve(int argc, char** argv) {
 
   db::PgIdentityStore identity(**pool);
   db::PgAuditLog audit(**pool);
+  db::PgCaseStore cases(**pool);
   auth::AuthSettings auth_settings;
   auth_settings.require_totp = (*vm)["require-totp"].as<bool>();
   auth_settings.login_attempts_per_minute = (*vm)["login-rate"].as<int>();
@@ -95,6 +97,7 @@ int serve(int argc, char** argv) {
   services.auth = &auth_service;
   services.identity = &identity;
   services.audit = &audit;
+  services.cases = &cases;
   api::Router router;
   api::build_routes(router, services);
 

@@ -36,5 +36,6 @@ int serve(int argc, char** argv);
 int migrate(int argc, char** argv);
 int user(int argc, char** argv);
 int audit(int argc, char** argv);
+int demo(int argc, char** argv);
 
 }  // namespace heat::cli

@@ -15,6 +15,7 @@ constexpr const char* kUsage =
     "  migrate   apply database migrations (safe to run twice)\n"
     "  user      add, disable, enable, unlock or list user accounts\n"
     "  audit     verify the audit log's hash chain\n"
+    "  demo      load the demo unit (cases in every stage, charges, co-defendants); safe to run twice\n"
     "\n"
     "Every command takes --help. Options may also be set as HEATWATCH_* environment variables.\n";
 
@@ -32,6 +33,7 @@ int main(int argc, char** argv) {
   if (command == "migrate") return heat::cli::migrate(argc - 1, argv + 1);
   if (command == "user") return heat::cli::user(argc - 1, argv + 1);
   if (command == "audit") return heat::cli::audit(argc - 1, argv + 1);
+  if (command == "demo") return heat::cli::demo(argc - 1, argv + 1);
   std::cerr << "heatwatch: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -7,6 +7,7 @@
 #include "api/metrics.hpp"
 #include "api/router.hpp"
 #include "engine/cases.hpp"
+#include "engine/deadlines.hpp"
 #include "engine/clock.hpp"
 #include "engine/identity.hpp"
 #include "engine/ports.hpp"
@@ -21,6 +22,7 @@ struct AppServices {
   IdentityStore* identity = nullptr;
   AuditLog* audit = nullptr;
   CaseStore* cases = nullptr;
+  DeadlineStore* deadlines = nullptr;
 };
 
 // Registers every route. Each route (but the public ones) authenticates and asks the access

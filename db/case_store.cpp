@@ -1,6 +1,7 @@
 #include "db/case_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/deadline_store.hpp"
 #include "db/identity_store.hpp"
 
 #include <boost/json.hpp>
@@ -688,6 +689,11 @@ Result<ProsecutionRecord> PgCaseStore::apply_event(const std::string& prosecutio
       const Charge* before = p->snapshot.find_charge(c.id);
       if (before == nullptr || !(*before == c)) write_charge(sql, c);
     }
+    // The deadlines the event creates, meets, tolls or supersedes commit with it.
+    if (auto s = record_event_deadlines(sql, prosecution_id, outcome->event, outcome->occurred_at, p->snapshot, after,
+                                        audit.at);
+        !s)
+      return s.error();
     append_audit(sql, audit_for(audit, "prosecution", prosecution_id,
                                 {{"event", outcome->event},
                                  {"from_stage", to_string(outcome->from)},

@@ -5,16 +5,55 @@
 #include "api/server.hpp"
 #include "db/audit_log.hpp"
 #include "db/case_store.hpp"
+#include "db/deadline_store.hpp"
 #include "db/identity_store.hpp"
 #include "db/pool.hpp"
 #include "tools/heatwatch/cli.hpp"
 
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <fstream>
+#include <functional>
+#include <sstream>
+#include <thread>
 #include <iostream>
 
 namespace heat::cli {
+namespace {
+
+// Runs `work` every `interval` on its own thread until destroyed (off: never).
+class BackgroundJobs {
+ public:
+  BackgroundJobs(bool on, std::chrono::milliseconds interval, std::function<void()> work) {
+    if (!on) return;
+    thread_ = std::thread([this, interval, work = std::move(work)] {
+      std::unique_lock lock(mutex_);
+      while (!stopping_) {
+        lock.unlock();
+        work();
+        lock.lock();
+        wake_.wait_for(lock, interval, [this] { return stopping_; });
+      }
+    });
+  }
+  ~BackgroundJobs() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace
 
 int serve(int argc, char** argv) {
   po::options_description desc("heatwatch serve options");
@@ -35,7 +74,11 @@ int serve(int argc, char** argv) {
       "require-totp", po::value<bool>()->default_value(false),
       "true: every account must sign in with a TOTP code (HEATWATCH_REQUIRE_TOTP)")(
       "login-rate", po::value<int>()->default_value(30),
-      "sign-in attempts allowed per source address per minute (HEATWATCH_LOGIN_RATE)");
+      "sign-in attempts allowed per source address per minute (HEATWATCH_LOGIN_RATE)")(
+      "sweep-interval-ms", po::value<int>()->default_value(60000),
+      "how often background jobs sweep deadlines, in milliseconds (HEATWATCH_SWEEP_INTERVAL_MS)")(
+      "deadline-reminders", po::value<std::string>()->default_value("5,1"),
+      "court days ahead of a deadline to remind its DDA, comma-separated (HEATWATCH_DEADLINE_REMINDERS)");
   int code = 0;
   auto vm = parse(argc, argv, desc,
                   "usage: heatwatch serve --db URL [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F] "
@@ -85,6 +128,7 @@ int serve(int argc, char** argv) {
   db::PgIdentityStore identity(**pool);
   db::PgAuditLog audit(**pool);
   db::PgCaseStore cases(**pool);
+  db::PgDeadlineStore deadlines(**pool);
   auth::AuthSettings auth_settings;
   auth_settings.require_totp = (*vm)["require-totp"].as<bool>();
   auth_settings.login_attempts_per_minute = (*vm)["login-rate"].as<int>();
@@ -98,6 +142,7 @@ int serve(int argc, char** argv) {
   services.identity = &identity;
   services.audit = &audit;
   services.cases = &cases;
+  services.deadlines = &deadlines;
   api::Router router;
   api::build_routes(router, services);
 
@@ -118,6 +163,28 @@ int serve(int argc, char** argv) {
     out.close();
     std::rename((file + ".tmp").c_str(), file.c_str());
   }
+  std::vector<int> reminder_days;
+  {
+    std::stringstream list((*vm)["deadline-reminders"].as<std::string>());
+    for (std::string item; std::getline(list, item, ',');) {
+      try {
+        reminder_days.push_back(std::stoi(item));
+      } catch (const std::exception&) {
+        std::cerr << "heatwatch: --deadline-reminders takes court days such as 5,1\n";
+        return 2;
+      }
+    }
+  }
+  // Background work: claimed through the database, so any number of processes may run it.
+  BackgroundJobs jobs((*vm)["jobs"].as<std::string>() == "on",
+                      std::chrono::milliseconds((*vm)["sweep-interval-ms"].as<int>()), [&] {
+                        auto report = deadlines.sweep(clock->now(), reminder_days);
+                        if (!report)
+                          spdlog::warn("deadline sweep failed: {}", report.error().message);
+                        else if (report->missed + report->reminders > 0)
+                          spdlog::info("deadline sweep: {} missed, {} reminders", report->missed,
+                                       report->reminders);
+                      });
   server.run();
   return 0;
 }

@@ -140,7 +140,9 @@ TEST(ServeCommand, ReadyzIs503WhenTheDatabaseIsGoneAndRecovers) {
   for (int i = 0; i < 20 && ok < 2; ++i) {
     auto r = http(server.port(), "GET", "/readyz");
     EXPECT_TRUE(r.status == 200 || r.status == 503) << r.status;
-    if (r.status == 503) EXPECT_EQ(r.header("retry-after"), "1");
+    if (r.status == 503) {
+      EXPECT_EQ(r.header("retry-after"), "1");
+    }
     ok += r.status == 200 ? 1 : 0;
   }
   EXPECT_EQ(ok, 2);
@@ -159,7 +161,9 @@ TEST(ServeCommand, JsonLogsAreOneJsonObjectPerLine) {
     boost::system::error_code ec;
     auto v = boost::json::parse(line, ec);
     EXPECT_FALSE(ec) << line;
-    if (!ec) EXPECT_TRUE(v.as_object().contains("msg"));
+    if (!ec) {
+      EXPECT_TRUE(v.as_object().contains("msg"));
+    }
     ++lines;
   }
   EXPECT_GT(lines, 0);

@@ -123,7 +123,9 @@ TEST(Pool, ReconnectsAfterTheConnectionIsKilled) {
   // The first use after the kill fails as unavailable...
   PoolHealthProbe probe(**pool);
   auto first = probe.check();
-  if (!first) EXPECT_EQ(first.error().code, ErrorCode::unavailable);
+  if (!first) {
+    EXPECT_EQ(first.error().code, ErrorCode::unavailable);
+  }
   // ...and the pool re-establishes the connection on the next acquire.
   auto second = probe.check();
   EXPECT_TRUE(second) << second.error().message;

@@ -7,12 +7,14 @@ namespace heat::api {
 void add_identity_routes(Router& router, AppServices& services);
 void add_case_routes(Router& router, AppServices& services);
 void add_deadline_routes(Router& router, AppServices& services);
+void add_evidence_routes(Router& router, AppServices& services);
 
 void build_routes(Router& router, AppServices& services) {
   add_operational_routes(router, *services.metrics, *services.health);
   add_identity_routes(router, services);
   add_case_routes(router, services);
   add_deadline_routes(router, services);
+  add_evidence_routes(router, services);
 }
 
 }  // namespace heat::api

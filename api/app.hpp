@@ -8,6 +8,7 @@
 #include "api/router.hpp"
 #include "engine/cases.hpp"
 #include "engine/deadlines.hpp"
+#include "engine/evidence.hpp"
 #include "engine/clock.hpp"
 #include "engine/identity.hpp"
 #include "engine/ports.hpp"
@@ -23,6 +24,8 @@ struct AppServices {
   AuditLog* audit = nullptr;
   CaseStore* cases = nullptr;
   DeadlineStore* deadlines = nullptr;
+  EvidenceStore* evidence = nullptr;
+  VictimIdentitySource* victim_identities = nullptr;  // the redaction check's identity values
 };
 
 // Registers every route. Each route (but the public ones) authenticates and asks the access

@@ -1,0 +1,57 @@
+// Evidence items, the hash-chained custody log and disclosures in PostgreSQL
+// (engine/evidence.hpp's EvidenceStore), and the victims' identity values the redaction check
+// compares against (VictimIdentitySource). Every write is one transaction holding the row
+// lock of the item (custody, corrections) or the case (new items, disclosures), and appends
+// its audit entry in that transaction. Thread-safe: each call borrows its own pooled session.
+#pragma once
+
+#include "db/pool.hpp"
+#include "engine/evidence.hpp"
+
+namespace heat::db {
+
+class PgEvidenceStore final : public EvidenceStore {
+ public:
+  explicit PgEvidenceStore(Pool& pool) : pool_(pool) {}
+
+  [[nodiscard]] Result<EvidenceItem> create_item(const NewEvidenceItem& item, const Authorizer& authorize,
+                                                 const AuditEntry& audit) override;
+  [[nodiscard]] Result<std::optional<EvidenceItem>> get_item(const std::string& id) override;
+  [[nodiscard]] Result<std::vector<EvidenceItem>> items_of_case(const std::string& case_id) override;
+  [[nodiscard]] Result<EvidenceItem> patch_item(const std::string& id, std::optional<int> expected_version,
+                                                const EvidencePatch& patch, const Authorizer& authorize,
+                                                const AuditEntry& audit) override;
+  [[nodiscard]] Result<CustodyAppended> append_custody(const std::string& item_id, const NewCustodyEvent& event,
+                                                      const EvidenceStatusDecider& decide,
+                                                      const Authorizer& authorize, const AuditEntry& audit) override;
+  [[nodiscard]] Result<std::vector<CustodyEvent>> custody(const std::string& item_id) override;
+  [[nodiscard]] Result<ChainVerification> verify(const std::string& item_id) override;
+  [[nodiscard]] Result<std::vector<std::pair<std::string, ChainVerification>>> verify_all() override;
+  [[nodiscard]] Result<Disclosure> record_disclosure(const NewDisclosure& d, const Authorizer& authorize,
+                                                     const AuditEntry& audit) override;
+  [[nodiscard]] Result<std::vector<Disclosure>> disclosures(const DisclosureFilter& filter) override;
+
+ private:
+  Pool& pool_;
+};
+
+// Returns nothing while the database has no victims table (to_regclass('public.victims')).
+// When it exists, load_linked_identities() is the extension point that reads the linked
+// victims' legal name, address, phone and date of birth; decrypting them belongs to the
+// victims work (issue 6), so it returns nothing until that is wired in.
+class PgVictimIdentitySource : public VictimIdentitySource {
+ public:
+  explicit PgVictimIdentitySource(Pool& pool) : pool_(pool) {}
+  [[nodiscard]] Result<std::vector<VictimIdentityValue>> identities_for_case(const std::string& case_id) override;
+
+ protected:
+  // EXTENSION POINT (issue 6): the decrypted identity values of the victims linked to any
+  // prosecution of the case. Called only when public.victims exists.
+  [[nodiscard]] virtual std::vector<VictimIdentityValue> load_linked_identities(soci::session& sql,
+                                                                           const std::string& case_id);
+
+ private:
+  Pool& pool_;
+};
+
+}  // namespace heat::db

@@ -37,5 +37,6 @@ int migrate(int argc, char** argv);
 int user(int argc, char** argv);
 int audit(int argc, char** argv);
 int demo(int argc, char** argv);
+int evidence(int argc, char** argv);
 
 }  // namespace heat::cli

@@ -16,6 +16,7 @@ constexpr const char* kUsage =
     "  user      add, disable, enable, unlock or list user accounts\n"
     "  audit     verify the audit log's hash chain\n"
     "  demo      load the demo unit (cases in every stage, charges, co-defendants); safe to run twice\n"
+    "  evidence  verify evidence custody hash chains; SHA-256 of a file\n"
     "\n"
     "Every command takes --help. Options may also be set as HEATWATCH_* environment variables.\n";
 
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   if (command == "user") return heat::cli::user(argc - 1, argv + 1);
   if (command == "audit") return heat::cli::audit(argc - 1, argv + 1);
   if (command == "demo") return heat::cli::demo(argc - 1, argv + 1);
+  if (command == "evidence") return heat::cli::evidence(argc - 1, argv + 1);
   std::cerr << "heatwatch: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -6,9 +6,11 @@
 #include "db/audit_log.hpp"
 #include "db/case_store.hpp"
 #include "db/deadline_store.hpp"
+#include "db/evidence_store.hpp"
 #include "db/identity_store.hpp"
 #include "db/pool.hpp"
 #include "tools/heatwatch/cli.hpp"
+#include "tools/heatwatch/evidence.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -129,6 +131,8 @@ int serve(int argc, char** argv) {
   db::PgAuditLog audit(**pool);
   db::PgCaseStore cases(**pool);
   db::PgDeadlineStore deadlines(**pool);
+  db::PgEvidenceStore evidence(**pool);
+  auto victim_identities = make_victim_identity_source(**pool);
   auth::AuthSettings auth_settings;
   auth_settings.require_totp = (*vm)["require-totp"].as<bool>();
   auth_settings.login_attempts_per_minute = (*vm)["login-rate"].as<int>();
@@ -143,6 +147,8 @@ int serve(int argc, char** argv) {
   services.audit = &audit;
   services.cases = &cases;
   services.deadlines = &deadlines;
+  services.evidence = &evidence;
+  services.victim_identities = victim_identities.get();
   api::Router router;
   api::build_routes(router, services);
 

@@ -1,0 +1,161 @@
+// heatwatch evidence verify|hash, and the redaction check's identity source for serve.
+#include "tools/heatwatch/evidence.hpp"
+
+#include "db/evidence_store.hpp"
+#include "tools/heatwatch/cli.hpp"
+
+#include <boost/json.hpp>
+#include <openssl/evp.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+namespace heat::cli {
+namespace {
+
+namespace json = boost::json;
+
+// The database's identity values plus those of a test file (see the header).
+class WithTestIdentities final : public VictimIdentitySource {
+ public:
+  WithTestIdentities(db::Pool& pool, std::string file) : db_(pool), file_(std::move(file)) {}
+  Result<std::vector<VictimIdentityValue>> identities_for_case(const std::string& case_id) override {
+    auto out = db_.identities_for_case(case_id);
+    if (!out) return out;
+    std::ifstream in(file_);
+    if (!in) return out;
+    std::stringstream text;
+    text << in.rdbuf();
+    boost::system::error_code ec;
+    json::value v = json::parse(text.str(), ec);
+    if (ec || !v.is_object()) return Error::of(ErrorCode::internal, "HEATWATCH_TEST_VICTIM_IDENTITIES is not JSON");
+    if (const auto* list = v.as_object().if_contains(case_id); list && list->is_array())
+      for (const auto& e : list->as_array())
+        if (e.is_object() && e.as_object().contains("field") && e.as_object().contains("value"))
+          out->push_back({std::string(e.at("field").as_string()), std::string(e.at("value").as_string())});
+    return out;
+  }
+
+ private:
+  db::PgVictimIdentitySource db_;
+  std::string file_;
+};
+
+std::unique_ptr<db::Pool> open_one(const po::variables_map& vm) {
+  auto url = database_url(vm);
+  if (!url) return nullptr;
+  auto pool = db::Pool::open(*url, 1);
+  if (!pool) {
+    spdlog::error("cannot connect to the database: {}", pool.error().message);
+    return nullptr;
+  }
+  return std::move(*pool);
+}
+
+int verify(int argc, char** argv) {
+  const std::string usage = "usage: heatwatch evidence verify --db URL [--item ID]";
+  po::options_description desc("heatwatch evidence verify options");
+  desc.add_options()("item", po::value<std::string>()->default_value(""), "verify only this item's chain");
+  add_common_options(desc);
+  int code = 0;
+  auto vm = parse(argc, argv, desc, usage, code);
+  if (!vm) return code;
+  setup_logging(*vm);
+  auto pool = open_one(*vm);
+  if (!pool) return 1;
+  db::PgEvidenceStore store(*pool);
+  const std::string item = (*vm)["item"].as<std::string>();
+  std::vector<std::pair<std::string, ChainVerification>> results;
+  if (!item.empty()) {
+    auto found = store.get_item(item);
+    if (!found || !*found) {
+      std::cerr << "heatwatch: no such evidence item: " << item << "\n";
+      return 1;
+    }
+    auto v = store.verify(item);
+    if (!v) {
+      std::cerr << "heatwatch: " << v.error().message << "\n";
+      return 1;
+    }
+    results.emplace_back(item, *v);
+  } else {
+    auto all = store.verify_all();
+    if (!all) {
+      std::cerr << "heatwatch: " << all.error().message << "\n";
+      return 1;
+    }
+    results = std::move(*all);
+  }
+  std::int64_t events = 0;
+  for (const auto& [id, v] : results) {
+    events += v.checked;
+    if (!v.valid) {
+      std::cout << "custody chain BROKEN: item " << id << " at event " << v.broken_at.value_or("(none left)") << "\n";
+      return 3;
+    }
+  }
+  std::cout << "custody chains valid: " << results.size() << " items, " << events << " events\n";
+  return 0;
+}
+
+// Streams the file through SHA-256 (any size, 1 MiB at a time).
+int hash(int argc, char** argv) {
+  if (argc != 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    std::cout << "usage: heatwatch evidence hash FILE   (prints the lowercase hex SHA-256 of the file's bytes)\n";
+    return argc == 2 ? 0 : 2;
+  }
+  std::FILE* f = std::fopen(argv[1], "rb");
+  if (f == nullptr) {
+    std::cerr << "heatwatch: cannot open " << argv[1] << "\n";
+    return 1;
+  }
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+  std::vector<unsigned char> buffer(1 << 20);
+  std::size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), f)) > 0) EVP_DigestUpdate(ctx, buffer.data(), n);
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestFinal_ex(ctx, digest, &len);
+  EVP_MD_CTX_free(ctx);
+  if (failed) {
+    std::cerr << "heatwatch: read error on " << argv[1] << "\n";
+    return 1;
+  }
+  static const char* kHex = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < len; ++i) {
+    out += kHex[digest[i] >> 4];
+    out += kHex[digest[i] & 0xf];
+  }
+  std::cout << out << "  " << argv[1] << "\n";
+  return 0;
+}
+
+}  // namespace
+
+std::unique_ptr<VictimIdentitySource> make_victim_identity_source(db::Pool& pool) {
+  const char* file = std::getenv("HEATWATCH_TEST_VICTIM_IDENTITIES");
+  if (file == nullptr || *file == '\0') return std::make_unique<db::PgVictimIdentitySource>(pool);
+  spdlog::warn("!!! HEATWATCH_TEST_VICTIM_IDENTITIES adds victim identity values from {} — tests and training only !!!",
+               file);
+  return std::make_unique<WithTestIdentities>(pool, file);
+}
+
+int evidence(int argc, char** argv) {
+  const std::string usage =
+      "usage: heatwatch evidence verify --db URL [--item ID]   check custody hash chains (exit 3 when broken)\n"
+      "       heatwatch evidence hash FILE                     SHA-256 of a file, streamed";
+  if (argc >= 2 && std::string(argv[1]) == "verify") return verify(argc - 1, argv + 1);
+  if (argc >= 2 && std::string(argv[1]) == "hash") return hash(argc - 1, argv + 1);
+  std::cout << usage << "\n";
+  return argc >= 2 && (std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") ? 0 : 2;
+}
+
+}  // namespace heat::cli

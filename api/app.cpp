@@ -7,6 +7,7 @@ namespace heat::api {
 void add_identity_routes(Router& router, AppServices& services);
 void add_case_routes(Router& router, AppServices& services);
 void add_deadline_routes(Router& router, AppServices& services);
+void add_victim_routes(Router& router, AppServices& services);
 void add_evidence_routes(Router& router, AppServices& services);
 
 void build_routes(Router& router, AppServices& services) {
@@ -14,6 +15,7 @@ void build_routes(Router& router, AppServices& services) {
   add_identity_routes(router, services);
   add_case_routes(router, services);
   add_deadline_routes(router, services);
+  add_victim_routes(router, services);
   add_evidence_routes(router, services);
 }
 

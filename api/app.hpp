@@ -12,6 +12,7 @@
 #include "engine/clock.hpp"
 #include "engine/identity.hpp"
 #include "engine/ports.hpp"
+#include "engine/victims.hpp"
 
 namespace heat::api {
 
@@ -24,6 +25,8 @@ struct AppServices {
   AuditLog* audit = nullptr;
   CaseStore* cases = nullptr;
   DeadlineStore* deadlines = nullptr;
+  VictimStore* victims = nullptr;
+  NotificationStore* notifications = nullptr;
   EvidenceStore* evidence = nullptr;
   VictimIdentitySource* victim_identities = nullptr;  // the redaction check's identity values
 };

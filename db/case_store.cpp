@@ -3,6 +3,7 @@
 #include "db/audit_log.hpp"
 #include "db/deadline_store.hpp"
 #include "db/identity_store.hpp"
+#include "db/victim_store.hpp"
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
@@ -670,6 +671,8 @@ Result<ProsecutionRecord> PgCaseStore::apply_event(const std::string& prosecutio
     if (expected_version && *expected_version != p->version) return stale(*expected_version, p->version);
     auto outcome = decide(p->snapshot);
     if (!outcome) return outcome.error();
+    // Marsy's Law: no plea or dismissal before each linked victim has conferred (or a waiver).
+    if (auto s = check_victim_conferral(sql, prosecution_id, outcome->event); !s) return s.error();
     if (auto s = claim_key(sql, idem, audit.at); !s) return s.error();
     const ProsecutionSnapshot& after = outcome->after;
     append_transition(sql, prosecution_id, outcome->event, outcome->occurred_at, audit.at, audit.actor_id,
@@ -694,6 +697,8 @@ Result<ProsecutionRecord> PgCaseStore::apply_event(const std::string& prosecutio
                                         audit.at);
         !s)
       return s.error();
+    // Advocates hear at once of a release or a warrant, with the event that caused it.
+    queue_advocate_alerts(sql, prosecution_id, outcome->event, outcome->occurred_at, audit.at);
     append_audit(sql, audit_for(audit, "prosecution", prosecution_id,
                                 {{"event", outcome->event},
                                  {"from_stage", to_string(outcome->from)},

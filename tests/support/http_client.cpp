@@ -111,6 +111,12 @@ ServerProcess::ServerProcess(const std::string& database_url, std::vector<std::s
     int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
+    // `serve` refuses to start without a key for victims' identity data: give every test
+    // server a fixed one unless the caller brings its own (or its own key file).
+    if (env.count("HEATWATCH_ENCRYPTION_KEY") == 0 && env.count("HEATWATCH_ENCRYPTION_KEY_FILE") == 0)
+      setenv("HEATWATCH_ENCRYPTION_KEY", "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f", 1);
+    else if (env.count("HEATWATCH_ENCRYPTION_KEY") == 0)
+      unsetenv("HEATWATCH_ENCRYPTION_KEY");  // the key file the caller names must be the one read
     for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
     std::vector<char*> argv;
     for (auto& s : argv_s) argv.push_back(s.data());

@@ -7,8 +7,10 @@
 #include "db/case_store.hpp"
 #include "db/deadline_store.hpp"
 #include "db/evidence_store.hpp"
+#include "db/field_cipher.hpp"
 #include "db/identity_store.hpp"
 #include "db/pool.hpp"
+#include "db/victim_store.hpp"
 #include "tools/heatwatch/cli.hpp"
 #include "tools/heatwatch/evidence.hpp"
 
@@ -90,6 +92,15 @@ int serve(int argc, char** argv) {
   setup_logging(*vm);
   auto url = database_url(*vm);
   if (!url) return 2;
+  // Victims' identity data is sealed with this key ring; no key, no server (API.md).
+  auto keys = db::AesGcmCipher::keys_from_environment();
+  if (!keys) {
+    std::cerr << "heatwatch: serve needs the encryption key for victims' identity data: set "
+                 "HEATWATCH_ENCRYPTION_KEY (64 hex characters) or HEATWATCH_ENCRYPTION_KEY_FILE ("
+              << keys.error().message << ")\n";
+    return 2;
+  }
+  const db::AesGcmCipher cipher(std::move(*keys));
   auto clock = make_clock();
 
   api::ServerOptions options;
@@ -133,6 +144,8 @@ int serve(int argc, char** argv) {
   db::PgDeadlineStore deadlines(**pool);
   db::PgEvidenceStore evidence(**pool);
   auto victim_identities = make_victim_identity_source(**pool);
+  db::PgVictimStore victims(**pool, cipher);
+  db::PgNotificationStore notifications(**pool);
   auth::AuthSettings auth_settings;
   auth_settings.require_totp = (*vm)["require-totp"].as<bool>();
   auth_settings.login_attempts_per_minute = (*vm)["login-rate"].as<int>();
@@ -149,6 +162,8 @@ int serve(int argc, char** argv) {
   services.deadlines = &deadlines;
   services.evidence = &evidence;
   services.victim_identities = victim_identities.get();
+  services.victims = &victims;
+  services.notifications = &notifications;
   api::Router router;
   api::build_routes(router, services);
 

@@ -7,10 +7,12 @@
 #include "api/auth/auth_service.hpp"
 #include "api/auth/crypto.hpp"
 #include "db/case_store.hpp"
+#include "db/evidence_store.hpp"
 #include "db/identity_store.hpp"
 #include "db/pool.hpp"
 #include "engine/court_calendar.hpp"
 #include "tools/heatwatch/cli.hpp"
+#include "tools/heatwatch/evidence.hpp"
 #include "workflows/prosecution_events.hpp"
 
 #include <spdlog/spdlog.h>
@@ -121,6 +123,7 @@ int demo(int argc, char** argv) {
   auto clock = make_clock();
   db::PgIdentityStore identity(**pool);
   db::PgCaseStore cases(**pool);
+  db::PgEvidenceStore evidence_store(**pool);
 
   CaseFilter probe;
   probe.scope_unit = kUnit;
@@ -173,7 +176,7 @@ int demo(int argc, char** argv) {
   std::mt19937 rng((*vm)["seed"].as<unsigned>());
   auto pick = [&](auto& array) -> decltype(auto) { return array[rng() % std::size(array)]; };
   const Authorizer anyone = [](const RecordContext&) -> Status { return {}; };
-  int prosecutions = 0, events = 0, charges = 0;
+  int prosecutions = 0, events = 0, charges = 0, evidence_items = 0;
   const sys_days first_referral = sys_days{year{2024} / January / 8};
   std::size_t stage_cursor = 0;
   for (int i = 0; i < kCases; ++i) {
@@ -263,9 +266,19 @@ int demo(int argc, char** argv) {
         when += days(10 + rng() % 25);
       }
     }
+    // Evidence with its chain of custody in every other case; a disclosure in every fourth.
+    if (i % 2 == 0) {
+      const TimePoint collected = time_point_cast<microseconds>(nc.referral_date - days(2)) + hours(18);
+      auto items = load_demo_evidence(evidence_store, made->id, collected, audit_as("evidence.create"), i % 4 == 0);
+      if (!items) {
+        spdlog::error("evidence in {}: {}", nc.da_number, items.error().message);
+        return 1;
+      }
+      evidence_items += *items;
+    }
   }
   std::cout << "loaded the demo unit '" << kUnit << "': " << kCases << " cases, " << prosecutions << " prosecutions, "
-            << charges << " charges, " << events << " lifecycle events\n";
+            << charges << " charges, " << events << " lifecycle events, " << evidence_items << " evidence items\n";
   std::cout << "demo users: demo.dda1, demo.dda2 (dda), demo.supervisor (supervisor), unit " << kUnit << "\n";
   if (created_any && generated) std::cout << "demo password (shown once): " << password << "\n";
   return 0;

@@ -3,6 +3,7 @@
 
 #include "db/evidence_store.hpp"
 #include "tools/heatwatch/cli.hpp"
+#include "workflows/evidence_item.hpp"
 
 #include <boost/json.hpp>
 #include <openssl/evp.h>
@@ -146,6 +147,69 @@ std::unique_ptr<VictimIdentitySource> make_victim_identity_source(db::Pool& pool
   spdlog::warn("!!! HEATWATCH_TEST_VICTIM_IDENTITIES adds victim identity values from {} — tests and training only !!!",
                file);
   return std::make_unique<WithTestIdentities>(pool, file);
+}
+
+Result<int> load_demo_evidence(EvidenceStore& store, const std::string& case_id, TimePoint start,
+                               const AuditEntry& audit, bool disclose) {
+  const Authorizer anyone = [](const RecordContext&) -> Status { return {}; };
+  struct Demo {
+    const char* label;
+    const char* kind;
+    const char* description;
+    const char* source;
+  };
+  const Demo demos[] = {
+      {"E-001", "device_extraction", "Extraction of a black Android phone (Cellebrite report)", "Search warrant, Motel room"},
+      {"E-002", "online_ad", "Archived escort advertisement with posting history", "Subpoena return, classified site"},
+  };
+  std::vector<std::string> ids;
+  for (const auto& d : demos) {
+    NewEvidenceItem n;
+    n.case_id = case_id;
+    n.label = d.label;
+    n.kind = d.kind;
+    n.description = d.description;
+    n.source = d.source;
+    n.collected_by = "Det. R. Alvarez #4411";
+    n.collected_at = start;
+    n.location = "Oakland";
+    n.storage_location = "Property room, shelf 12";
+    n.recorded_by = audit.actor_username;
+    auto item = store.create_item(n, anyone, audit);
+    if (!item) return item.error();
+    ids.push_back(item->id);
+    const std::pair<const char*, const char*> moves[] = {{"ACSO Crime Lab", "lab_analysis"},
+                                                         {"Property room", "return"}};
+    TimePoint at = start;
+    for (const auto& [to, purpose] : moves) {
+      at += std::chrono::days(3);
+      EvidenceStatusDecider decide = [p = std::string(purpose)](const std::string& current) -> Result<std::string> {
+        auto from = evidence::parse_item_status(current);
+        if (!from) return from.error();
+        auto to_status = evidence::parse_item_status(status_for_purpose(p).value_or(current));
+        if (!to_status) return to_status.error();
+        auto next = evidence::change_status(*from, *to_status);
+        if (!next) return next.error();
+        return std::string(evidence::to_string(*next));
+      };
+      auto moved = store.append_custody(item->id, {to, purpose, at, "Oakland", audit.actor_username}, decide, anyone,
+                                        audit);
+      if (!moved) return moved.error();
+    }
+  }
+  if (disclose) {
+    NewDisclosure n;
+    n.case_id = case_id;
+    n.to_counsel = "Office of the Public Defender";
+    n.at = start + std::chrono::days(20);
+    n.method = "secure portal";
+    n.bates = "PEO-000001-000250";
+    n.item_ids = {ids.front()};
+    n.created_by = audit.actor_id;
+    auto made = store.record_disclosure(n, anyone, audit);
+    if (!made) return made.error();
+  }
+  return static_cast<int>(ids.size());
 }
 
 int evidence(int argc, char** argv) {

@@ -14,4 +14,11 @@ namespace heat::cli {
 // for tests and training only (re-read on every check; logged loudly at start).
 [[nodiscard]] std::unique_ptr<VictimIdentitySource> make_victim_identity_source(db::Pool& pool);
 
+// Demo data for one case: a phone extraction and an online ad, each with a short chain
+// (collected, to the lab, back), and with `disclose` a disclosure of the first to defense
+// counsel (which meets an open PC 1054.7 deadline of the case's only prosecution). Writes
+// through the store like the API, audited as `audit`'s actor. Returns the items created.
+[[nodiscard]] Result<int> load_demo_evidence(EvidenceStore& store, const std::string& case_id, TimePoint start,
+                                             const AuditEntry& audit, bool disclose);
+
 }  // namespace heat::cli

@@ -4,6 +4,7 @@
 #include "db/errors.hpp"
 #include "db/identity_store.hpp"
 #include "engine/cases.hpp"
+#include "engine/court_calendar.hpp"
 
 #include <boost/json.hpp>
 #include <soci/soci.h>
@@ -793,6 +794,35 @@ Result<ProtectiveOrder> PgVictimStore::add_protective_order(const ProtectiveOrde
     out.id = id;
     out.created_at = audit.at;
     return out;
+  });
+}
+
+Result<int> PgVictimStore::sweep_protective_orders(TimePoint now, const std::vector<int>& days_ahead) {
+  auto today = CourtCalendar::local_date(now);
+  if (!today) return today.error();
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<int> {
+    const std::string from = format_date(*today);
+    const long long us = to_epoch_micros(now);
+    int queued = 0;
+    for (int lead : days_ahead) {
+      const std::string until = format_date(*today + std::chrono::days(lead));
+      const std::string prefix = "protective_order_expiring:" + std::to_string(lead) + ":";
+      soci::rowset<soci::row> added =
+          (sql.prepare << "INSERT INTO notifications (user_id, kind, subject_id, dedupe_key, payload, created_at)"
+                          " SELECT DISTINCT v.advocate_id, 'protective_order_expiring', o.id::text,"
+                          " CAST(:prefix AS text) || o.id::text,"
+                          " json_build_object('prosecution_id', o.prosecution_id, 'expires_on', o.expires_on,"
+                          " 'days_ahead', CAST(:lead AS integer))::text,"
+                          " to_timestamp(CAST(:us AS double precision) / 1000000)"
+                          " FROM protective_orders o JOIN protective_order_victims pv ON pv.order_id = o.id"
+                          " JOIN victims v ON v.id = pv.victim_id WHERE v.advocate_id IS NOT NULL"
+                          " AND o.expires_on >= :from::date AND o.expires_on <= :until::date"
+                          " ON CONFLICT (user_id, dedupe_key) DO NOTHING RETURNING 1",
+           soci::use(prefix, "prefix"), soci::use(lead, "lead"), soci::use(us, "us"), soci::use(from, "from"),
+           soci::use(until, "until"));
+      for (auto it = added.begin(); it != added.end(); ++it) ++queued;
+    }
+    return queued;
   });
 }
 

@@ -51,6 +51,7 @@ class PgVictimStore final : public VictimStore {
   [[nodiscard]] Result<std::vector<AgendaItem>> agenda(const MdtMeeting& meeting) override;
   [[nodiscard]] Result<ProtectiveOrder> add_protective_order(const ProtectiveOrder& order,
                                                              const AuditEntry& audit) override;
+  [[nodiscard]] Result<int> sweep_protective_orders(TimePoint now, const std::vector<int>& days_ahead) override;
 
  private:
   std::optional<Victim> load(soci::session& sql, const std::string& id) const;

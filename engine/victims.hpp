@@ -199,6 +199,9 @@ struct ProtectiveOrder {
   TimePoint created_at{};
 };
 
+// Lead times of the protective-order expiry alerts, in calendar days.
+inline constexpr int kProtectiveOrderAlertDays[] = {14, 1};
+
 // "low" | "medium" | "high".
 [[nodiscard]] bool is_risk_level(std::string_view text) noexcept;
 
@@ -254,6 +257,11 @@ class VictimStore {
   // prosecution.
   [[nodiscard]] virtual Result<ProtectiveOrder> add_protective_order(const ProtectiveOrder& order,
                                                                      const AuditEntry& audit) = 0;
+  // Queues protective_order_expiring to the advocate of each protected victim when an order
+  // expires within each of `days_ahead` calendar days (court-local today); one notification per
+  // (advocate, order, lead time), so any number of processes may sweep at once. Returns how
+  // many were queued.
+  [[nodiscard]] virtual Result<int> sweep_protective_orders(TimePoint now, const std::vector<int>& days_ahead) = 0;
 };
 
 struct Notification {

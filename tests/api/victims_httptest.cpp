@@ -10,6 +10,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <thread>
 
 namespace heat::test {
 namespace {
@@ -539,6 +540,22 @@ TEST_F(VictimsTest, ProtectiveOrdersProtectLinkedVictims) {
                  as("dda1"))
                 .status,
             400);
+
+  // Two processes sweeping with the clock 9 days before expiry: the 14-day alert reaches the
+  // advocate exactly once; the 1-day alert is not due yet.
+  const std::string order = str(object_of(created.body), "id");
+  {
+    std::map<std::string, std::string> env{{"HEATWATCH_NOW", "2029-11-15T16:00:00Z"}};
+    ServerProcess a(database_->url(), {"--jobs", "on", "--sweep-interval-ms", "100"}, env);
+    ServerProcess b(database_->url(), {"--jobs", "on", "--sweep-interval-ms", "100"}, env);
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  }
+  EXPECT_EQ(database_->query_value("SELECT count(*) FROM notifications WHERE kind = 'protective_order_expiring'"
+                                   " AND subject_id = '" + order + "' AND user_id = '" + advocate1_id_ + "'"),
+            "1");
+  EXPECT_EQ(database_->query_value("SELECT count(*) FROM notifications WHERE kind = 'protective_order_expiring'"
+                                   " AND subject_id = '" + order + "'"),
+            "1");
 }
 
 }  // namespace

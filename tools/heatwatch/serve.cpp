@@ -205,6 +205,12 @@ int serve(int argc, char** argv) {
                         else if (report->missed + report->reminders > 0)
                           spdlog::info("deadline sweep: {} missed, {} reminders", report->missed,
                                        report->reminders);
+                        const std::vector<int> order_days(std::begin(kProtectiveOrderAlertDays),
+                                                          std::end(kProtectiveOrderAlertDays));
+                        if (auto orders = victims.sweep_protective_orders(clock->now(), order_days); !orders)
+                          spdlog::warn("protective-order sweep failed: {}", orders.error().message);
+                        else if (*orders > 0)
+                          spdlog::info("protective-order sweep: {} expiry alerts", *orders);
                       });
   server.run();
   return 0;

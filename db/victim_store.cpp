@@ -9,6 +9,8 @@
 #include <boost/json.hpp>
 #include <soci/soci.h>
 
+#include <stdexcept>
+
 namespace heat::db {
 namespace {
 
@@ -824,6 +826,41 @@ Result<int> PgVictimStore::sweep_protective_orders(TimePoint now, const std::vec
     }
     return queued;
   });
+}
+
+// ---------------------------------------------------------------------------------------
+// The redaction check's identity values
+
+std::vector<VictimIdentityValue> PgSealedVictimIdentitySource::load_linked_identities(soci::session& sql,
+                                                                                      const std::string& case_id) {
+  std::vector<VictimIdentityValue> out;
+  auto open = [&](const std::string& sealed) {
+    auto plain = cipher_.open(sealed);
+    if (!plain) throw std::runtime_error("a victim's identity cannot be opened with the configured keys");
+    return std::move(*plain);
+  };
+  soci::rowset<soci::row> rows =
+      (sql.prepare << "SELECT DISTINCT v.id::text, v.legal_name_sealed, v.dob_sealed, v.contact_sealed FROM victims v"
+                      " JOIN victim_links l ON l.victim_id = v.id JOIN prosecutions p ON p.id = l.prosecution_id"
+                      " WHERE p.case_id = :cid::uuid ORDER BY 1",
+       soci::use(case_id, "cid"));
+  for (const auto& r : rows) {
+    out.push_back({"legal_name", open(r.get<std::string>(1))});
+    if (auto dob = text_column(r, 2)) out.push_back({"dob", open(*dob)});
+    if (auto contact = text_column(r, 3)) {
+      boost::system::error_code ec;
+      json::value v = json::parse(open(*contact), ec);
+      if (ec || !v.is_object()) continue;
+      // {"phone": ..., "address": ..., "email": ...}: phone-like keys are matched as numbers.
+      for (const auto& kv : v.as_object()) {
+        if (!kv.value().is_string() || kv.value().as_string().empty()) continue;
+        const std::string key(kv.key());
+        const bool phone = key.find("phone") != std::string::npos || key == "mobile" || key == "cell";
+        out.push_back({phone ? "phone" : key, std::string(kv.value().as_string())});
+      }
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@
 // Thread-safe: each call borrows its own pooled session; the cipher is immutable.
 #pragma once
 
+#include "db/evidence_store.hpp"
 #include "db/pool.hpp"
 #include "engine/field_cipher.hpp"
 #include "engine/victims.hpp"
@@ -57,6 +58,22 @@ class PgVictimStore final : public VictimStore {
   std::optional<Victim> load(soci::session& sql, const std::string& id) const;
 
   Pool& pool_;
+  const FieldCipher& cipher_;
+};
+
+// The redaction check's identity values (issue 8's extension point): the legal name, date of
+// birth and contact values of the victims linked to any prosecution of the case, opened with
+// the cipher. The values are compared inside the server and never leave it. A value that
+// cannot be opened (a key missing from the ring) fails the check closed (internal error).
+class PgSealedVictimIdentitySource final : public PgVictimIdentitySource {
+ public:
+  PgSealedVictimIdentitySource(Pool& pool, const FieldCipher& cipher) : PgVictimIdentitySource(pool), cipher_(cipher) {}
+
+ protected:
+  [[nodiscard]] std::vector<VictimIdentityValue> load_linked_identities(soci::session& sql,
+                                                                        const std::string& case_id) override;
+
+ private:
   const FieldCipher& cipher_;
 };
 

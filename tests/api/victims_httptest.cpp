@@ -558,5 +558,27 @@ TEST_F(VictimsTest, ProtectiveOrdersProtectLinkedVictims) {
             "1");
 }
 
+// Issue 8's redaction check finds the linked victims' sealed identity values (opened inside
+// the server): a disclosure whose metadata names the victim or her phone is refused.
+TEST_F(VictimsTest, DiscoveryRedactionCheckFindsLinkedVictimsIdentity) {
+  const std::string p = arraigned_prosecution("HT-2026-810007");
+  const std::string case_id = str(object_of(http(port(), "GET", "/api/v1/prosecutions/" + p, "", as("dda1")).body),
+                                  "case_id");
+  link(new_victim("advocate1", R"({"legal_name":"Rosalind Redactme","contact":{"phone":"(510) 555-0142"}})"), p);
+  auto item = http(port(), "POST", "/api/v1/cases/" + case_id + "/evidence",
+                   R"({"label":"Ad 7","kind":"online_ad","description":"Ad naming Rosalind Redactme, call 510.555.0142",)"
+                   R"("collected_by":"Det. Ruiz","collected_at":"2026-11-02T10:00:00-08:00"})",
+                   as("dda1"));
+  ASSERT_EQ(item.status, 201) << item.body;
+  const std::string item_id = str(object_of(item.body), "id");
+  auto refused = http(port(), "POST", "/api/v1/evidence/" + item_id + "/disclosures",
+                      R"({"to":"Pat Defender, Esq.","at":"2026-12-01T10:00:00-08:00","method":"secure portal"})",
+                      as("dda1"));
+  ASSERT_EQ(refused.status, 422) << refused.body;
+  EXPECT_NE(refused.body.find("legal_name"), std::string::npos) << refused.body;
+  EXPECT_NE(refused.body.find("phone"), std::string::npos) << refused.body;
+  EXPECT_EQ(refused.body.find("Redactme"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace heat::test

@@ -2,6 +2,7 @@
 #include "tools/heatwatch/evidence.hpp"
 
 #include "db/evidence_store.hpp"
+#include "db/victim_store.hpp"
 #include "tools/heatwatch/cli.hpp"
 #include "workflows/evidence_item.hpp"
 
@@ -23,7 +24,8 @@ namespace json = boost::json;
 // The database's identity values plus those of a test file (see the header).
 class WithTestIdentities final : public VictimIdentitySource {
  public:
-  WithTestIdentities(db::Pool& pool, std::string file) : db_(pool), file_(std::move(file)) {}
+  WithTestIdentities(db::Pool& pool, const FieldCipher& cipher, std::string file)
+      : db_(pool, cipher), file_(std::move(file)) {}
   Result<std::vector<VictimIdentityValue>> identities_for_case(const std::string& case_id) override {
     auto out = db_.identities_for_case(case_id);
     if (!out) return out;
@@ -42,7 +44,7 @@ class WithTestIdentities final : public VictimIdentitySource {
   }
 
  private:
-  db::PgVictimIdentitySource db_;
+  db::PgSealedVictimIdentitySource db_;
   std::string file_;
 };
 
@@ -141,12 +143,12 @@ int hash(int argc, char** argv) {
 
 }  // namespace
 
-std::unique_ptr<VictimIdentitySource> make_victim_identity_source(db::Pool& pool) {
+std::unique_ptr<VictimIdentitySource> make_victim_identity_source(db::Pool& pool, const FieldCipher& cipher) {
   const char* file = std::getenv("HEATWATCH_TEST_VICTIM_IDENTITIES");
-  if (file == nullptr || *file == '\0') return std::make_unique<db::PgVictimIdentitySource>(pool);
+  if (file == nullptr || *file == '\0') return std::make_unique<db::PgSealedVictimIdentitySource>(pool, cipher);
   spdlog::warn("!!! HEATWATCH_TEST_VICTIM_IDENTITIES adds victim identity values from {} — tests and training only !!!",
                file);
-  return std::make_unique<WithTestIdentities>(pool, file);
+  return std::make_unique<WithTestIdentities>(pool, cipher, file);
 }
 
 Result<int> load_demo_evidence(EvidenceStore& store, const std::string& case_id, TimePoint start,

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "db/pool.hpp"
+#include "engine/field_cipher.hpp"
 #include "engine/evidence.hpp"
 
 #include <memory>
@@ -12,7 +13,10 @@ namespace heat::cli {
 // db::PgVictimIdentitySource. When HEATWATCH_TEST_VICTIM_IDENTITIES names a JSON file
 // ({"<case id>": [{"field": "legal_name", "value": "..."}, ...]}), its values are added —
 // for tests and training only (re-read on every check; logged loudly at start).
-[[nodiscard]] std::unique_ptr<VictimIdentitySource> make_victim_identity_source(db::Pool& pool);
+// The database values are the linked victims' sealed identities, opened with `cipher` (which
+// must outlive the source).
+[[nodiscard]] std::unique_ptr<VictimIdentitySource> make_victim_identity_source(db::Pool& pool,
+                                                                               const FieldCipher& cipher);
 
 // Demo data for one case: a phone extraction and an online ad, each with a short chain
 // (collected, to the lab, back), and with `disclose` a disclosure of the first to defense

@@ -143,7 +143,7 @@ int serve(int argc, char** argv) {
   db::PgCaseStore cases(**pool);
   db::PgDeadlineStore deadlines(**pool);
   db::PgEvidenceStore evidence(**pool);
-  auto victim_identities = make_victim_identity_source(**pool);
+  auto victim_identities = make_victim_identity_source(**pool, cipher);
   db::PgVictimStore victims(**pool, cipher);
   db::PgNotificationStore notifications(**pool);
   auth::AuthSettings auth_settings;

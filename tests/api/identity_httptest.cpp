@@ -258,7 +258,8 @@ TEST_F(IdentityTest, AuditChainVerifiesAndDetectsAnAlteredRow) {
 TEST(LoginRate, TooManyAttemptsFromOneAddressAre429) {
   TestDatabase database;
   migrate(database);
-  ServerProcess server(database.url(), {"--login-rate", "3"});
+  // The clock is pinned so all attempts fall in one of the limiter's one-minute windows.
+  ServerProcess server(database.url(), {"--login-rate", "3"}, {{"HEATWATCH_NOW", "2026-11-27T12:00:30Z"}});
   int limited = 0;
   for (int i = 0; i < 5; ++i) {
     auto r = http(server.port(), "POST", "/api/v1/auth/login", creds("x-user", "Wrong-Password-123456"));

@@ -16,6 +16,7 @@
 #include <boost/json.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <memory>
 
 namespace heat::api {
@@ -136,6 +137,50 @@ Result<std::optional<int>> if_match(const Request& r) {
   return std::optional<int>(std::stoi(v));
 }
 
+// Idempotency-Key (API.md Conventions), as the case routes do it: a repeat with the same key
+// and body replays the stored first response; the store claims the key in its transaction.
+Response from_stored(const StoredResponse& stored) {
+  Response r{stored.status, "application/json", stored.body, {}};
+  boost::system::error_code ec;
+  json::value v = json::parse(stored.body, ec);
+  if (!ec && v.is_object())
+    if (auto* version = v.as_object().if_contains("version"); version && version->is_int64())
+      r.with_header("ETag", "\"" + std::to_string(version->as_int64()) + "\"");
+  return r;
+}
+
+template <class T, class Write, class OnError>
+Response idempotent(AppServices& s, const auth::Caller& c, const Request& r,
+                    std::function<StoredResponse(const T&)> render, Write&& write, OnError&& on_error) {
+  const std::string* key = r.header("idempotency-key");
+  std::optional<Idempotent<T>> idem;
+  auto replay = [&]() -> std::optional<Response> {
+    auto found = s.cases->find_idempotent(c.user.id, *key);
+    if (!found) return problem(found.error());
+    if (!*found) return std::nullopt;
+    const IdempotencyRecord& rec = **found;
+    if (rec.method != r.method || rec.path != r.path || rec.request_hash != idem->request_hash)
+      return problem(Error::of(ErrorCode::domain_rule, "Idempotency-Key was already used for a different request"));
+    Response out = from_stored(rec.response);
+    out.with_header("Idempotent-Replayed", "true");
+    return out;
+  };
+  if (key != nullptr) {
+    if (key->empty() || key->size() > 200 ||
+        !std::all_of(key->begin(), key->end(), [](unsigned char ch) { return ch > 0x20 && ch < 0x7f; }))
+      return problem(Error::invalid("Idempotency-Key", "must be 1 to 200 visible ASCII characters"));
+    idem = Idempotent<T>{c.user.id, *key, r.method, r.path, auth::sha256_hex(r.body), render};
+    if (auto again = replay()) return *again;
+  }
+  Result<T> result = write(idem ? &*idem : nullptr);
+  if (!result) {
+    if (idem)
+      if (auto again = replay()) return *again;  // a twin with the same key committed first
+    return on_error(result.error());
+  }
+  return from_stored(render(*result));
+}
+
 bool is_sha256_hex(const std::string& s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char ch) {
            return (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f');
@@ -247,9 +292,11 @@ Response create_item(AppServices& s, const auth::Caller& c, const Request& r) {
     return problem(Error::invalid("sha256", "must be 64 hexadecimal characters"));
   n.recorded_by = c.user.username;
   Authz authz(c.principal(), Action::evidence_create);
-  auto item = s.evidence->create_item(n, authz.fn(), entry(s, c, r, "evidence.create"));
-  if (!item) return write_error(s, c, r, authz, item.error(), "case", r.param("id"));
-  return with_etag(json_response(201, item_json(*item)), item->version);
+  const AuditEntry audit = entry(s, c, r, "evidence.create");
+  return idempotent<EvidenceItem>(
+      s, c, r, [](const EvidenceItem& i) { return StoredResponse{201, json::serialize(item_json(i))}; },
+      [&](const Idempotent<EvidenceItem>* idem) { return s.evidence->create_item(n, authz.fn(), audit, idem); },
+      [&](const Error& e) { return write_error(s, c, r, authz, e, "case", r.param("id")); });
 }
 
 Response get_item(AppServices& s, const auth::Caller& c, const Request& r) {
@@ -306,11 +353,18 @@ Response add_custody(AppServices& s, const auth::Caller& c, const Request& r) {
     return std::string(evidence::to_string(*next));
   };
   Authz authz(c.principal(), Action::evidence_custody);
-  auto done = s.evidence->append_custody(r.param("id"), n, decider, authz.fn(), entry(s, c, r, "evidence.custody"));
-  if (!done) return write_error(s, c, r, authz, done.error(), "evidence_item", r.param("id"));
-  json::object out = event_json(done->event);
-  out["item"] = item_json(done->item);
-  return json_response(201, out);
+  const AuditEntry audit = entry(s, c, r, "evidence.custody");
+  return idempotent<CustodyAppended>(
+      s, c, r,
+      [](const CustodyAppended& done) {
+        json::object out = event_json(done.event);
+        out["item"] = item_json(done.item);
+        return StoredResponse{201, json::serialize(out)};
+      },
+      [&](const Idempotent<CustodyAppended>* idem) {
+        return s.evidence->append_custody(r.param("id"), n, decider, authz.fn(), audit, idem);
+      },
+      [&](const Error& e) { return write_error(s, c, r, authz, e, "evidence_item", r.param("id")); });
 }
 
 Response list_custody(AppServices& s, const auth::Caller& c, const Request& r) {
@@ -363,13 +417,18 @@ Response add_disclosure(AppServices& s, const auth::Caller& c, const Request& r)
   n.item_ids = {item.id};
   n.created_by = c.user.id;
   Authz authz(c.principal(), Action::disclosure_create);
-  auto done = s.evidence->record_disclosure(n, authz.fn(), entry(s, c, r, "disclosure.create"));
-  if (!done) return write_error(s, c, r, authz, done.error(), "evidence_item", r.param("id"));
-  json::object out = disclosure_json(*done);
-  json::array met;
-  for (const auto& id : done->deadlines_met) met.emplace_back(id);
-  out["deadlines_met"] = std::move(met);
-  return json_response(201, out);
+  const AuditEntry audit = entry(s, c, r, "disclosure.create");
+  return idempotent<Disclosure>(
+      s, c, r,
+      [](const Disclosure& done) {
+        json::object out = disclosure_json(done);
+        json::array met;
+        for (const auto& id : done.deadlines_met) met.emplace_back(id);
+        out["deadlines_met"] = std::move(met);
+        return StoredResponse{201, json::serialize(out)};
+      },
+      [&](const Idempotent<Disclosure>* idem) { return s.evidence->record_disclosure(n, authz.fn(), audit, idem); },
+      [&](const Error& e) { return write_error(s, c, r, authz, e, "evidence_item", r.param("id")); });
 }
 
 // The case's context for a case-scoped read, or the error response.

@@ -77,6 +77,14 @@ constexpr const char* kDisclosureListSql =
     " WHERE case_id = :case_id::uuid AND (:pid = '' OR prosecution_id = NULLIF(:pid2, '')::uuid)"
     " AND (:after_at = '' OR (at, id) > (CAST(NULLIF(:after_at2, '') AS timestamptz), CAST(NULLIF(:after_id, '') AS uuid)))"
     " ORDER BY at, id LIMIT :lim";
+// Idempotency-Key storage shared with the case routes (the idempotency_keys table of V0003).
+constexpr const char* kClaimKeySql =
+    "INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, response_status, response_body,"
+    " created_at) VALUES (:user::uuid, :key, :method, :path, :hash, 0, '', CAST(:now AS timestamptz))"
+    " ON CONFLICT DO NOTHING RETURNING 1";
+constexpr const char* kStoreResponseSql =
+    "UPDATE idempotency_keys SET response_status = :status, response_body = :body"
+    " WHERE user_id = :user::uuid AND key = :key";
 constexpr const char* kVictimsTableSql =
     "SELECT CASE WHEN to_regclass('public.victims') IS NULL THEN 0 ELSE 1 END";
 
@@ -178,6 +186,27 @@ std::optional<RecordContext> case_context(soci::session& sql, const std::string&
   return ctx;
 }
 
+// Reserves the key at the start of the transaction: a concurrent twin waits here for the first
+// to finish and then finds the key taken (already_exists, kIdempotencyKeyTaken).
+template <class T>
+Status claim_key(soci::session& sql, const Idempotent<T>* idem, TimePoint now) {
+  if (idem == nullptr) return {};
+  const std::string at = format_utc_micros(now);
+  int got = 0;
+  sql << kClaimKeySql, soci::use(idem->user_id, "user"), soci::use(idem->key, "key"), soci::use(idem->method, "method"),
+      soci::use(idem->path, "path"), soci::use(idem->request_hash, "hash"), soci::use(at, "now"), soci::into(got);
+  if (!sql.got_data() || got != 1) return Error::of(ErrorCode::already_exists, kIdempotencyKeyTaken);
+  return {};
+}
+
+template <class T>
+void store_response(soci::session& sql, const Idempotent<T>* idem, const T& value) {
+  if (idem == nullptr || !idem->render) return;
+  const StoredResponse response = idem->render(value);
+  sql << kStoreResponseSql, soci::use(response.status, "status"), soci::use(response.body, "body"),
+      soci::use(idem->user_id, "user"), soci::use(idem->key, "key");
+}
+
 Error not_found(const char* what) { return Error::of(ErrorCode::not_found, std::string("no such ") + what); }
 
 AuditEntry audit_for(const AuditEntry& base, const std::string& entity, const std::string& id, json::object details) {
@@ -213,9 +242,10 @@ ChainVerification verify_in(soci::session& sql, const std::string& item_id) {
 // Items
 
 Result<EvidenceItem> PgEvidenceStore::create_item(const NewEvidenceItem& n, const Authorizer& authorize,
-                                                  const AuditEntry& audit) {
+                                                  const AuditEntry& audit, const Idempotent<EvidenceItem>* idem) {
   if (!is_uuid(n.case_id)) return not_found("case");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<EvidenceItem> {
+    if (auto s = claim_key(sql, idem, audit.at); !s) return s.error();
     int one = 0;
     sql << kLockCaseSql, soci::use(n.case_id, "id"), soci::into(one);
     if (!sql.got_data()) return not_found("case");
@@ -249,6 +279,7 @@ Result<EvidenceItem> PgEvidenceStore::create_item(const NewEvidenceItem& n, cons
                                 {{"case_id", n.case_id}, {"kind", n.kind}, {"custody_event", first.id}}));
     auto item = load_item(sql, id);
     if (!item) return Error::of(ErrorCode::internal, "created evidence item not found");
+    store_response(sql, idem, *item);
     return std::move(*item);
   });
 }
@@ -324,9 +355,11 @@ Result<EvidenceItem> PgEvidenceStore::patch_item(const std::string& id, std::opt
 
 Result<CustodyAppended> PgEvidenceStore::append_custody(const std::string& item_id, const NewCustodyEvent& n,
                                                        const EvidenceStatusDecider& decide,
-                                                       const Authorizer& authorize, const AuditEntry& audit) {
+                                                       const Authorizer& authorize, const AuditEntry& audit,
+                                                       const Idempotent<CustodyAppended>* idem) {
   if (!is_uuid(item_id)) return not_found("evidence item");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<CustodyAppended> {
+    if (auto s = claim_key(sql, idem, audit.at); !s) return s.error();
     int version = 0;
     sql << kLockItemSql, soci::use(item_id, "id"), soci::into(version);
     if (!sql.got_data()) return not_found("evidence item");
@@ -365,7 +398,9 @@ Result<CustodyAppended> PgEvidenceStore::append_custody(const std::string& item_
                                  {"to_status", *next_status}}));
     auto after = load_item(sql, item_id);
     if (!after) return Error::of(ErrorCode::internal, "evidence item vanished");
-    return CustodyAppended{std::move(*after), std::move(e)};
+    CustodyAppended out{std::move(*after), std::move(e)};
+    store_response(sql, idem, out);
+    return out;
   });
 }
 
@@ -413,7 +448,7 @@ Result<std::vector<std::pair<std::string, ChainVerification>>> PgEvidenceStore::
 // Disclosures
 
 Result<Disclosure> PgEvidenceStore::record_disclosure(const NewDisclosure& n, const Authorizer& authorize,
-                                                      const AuditEntry& audit) {
+                                                      const AuditEntry& audit, const Idempotent<Disclosure>* idem) {
   if (!is_uuid(n.case_id)) return not_found("case");
   for (const auto& id : n.item_ids)
     if (!is_uuid(id)) return not_found("evidence item");
@@ -422,6 +457,7 @@ Result<Disclosure> PgEvidenceStore::record_disclosure(const NewDisclosure& n, co
   auto court_date = CourtCalendar::local_date(n.at);
   if (!court_date) return court_date.error();
   return in_transaction(pool_, [&](soci::session& sql) -> Result<Disclosure> {
+    if (auto s = claim_key(sql, idem, audit.at); !s) return s.error();
     int one = 0;
     sql << kLockCaseSql, soci::use(n.case_id, "id"), soci::into(one);
     if (!sql.got_data()) return not_found("case");
@@ -497,6 +533,7 @@ Result<Disclosure> PgEvidenceStore::record_disclosure(const NewDisclosure& n, co
       details["overridden_fields"] = std::move(fields);
     }
     append_audit(sql, audit_for(audit, "disclosure", d.id, std::move(details)));
+    store_response(sql, idem, d);
     return d;
   });
 }

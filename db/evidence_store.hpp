@@ -15,7 +15,7 @@ class PgEvidenceStore final : public EvidenceStore {
   explicit PgEvidenceStore(Pool& pool) : pool_(pool) {}
 
   [[nodiscard]] Result<EvidenceItem> create_item(const NewEvidenceItem& item, const Authorizer& authorize,
-                                                 const AuditEntry& audit) override;
+                                                 const AuditEntry& audit, const Idempotent<EvidenceItem>* idem) override;
   [[nodiscard]] Result<std::optional<EvidenceItem>> get_item(const std::string& id) override;
   [[nodiscard]] Result<std::vector<EvidenceItem>> items_of_case(const std::string& case_id) override;
   [[nodiscard]] Result<EvidenceItem> patch_item(const std::string& id, std::optional<int> expected_version,
@@ -23,12 +23,13 @@ class PgEvidenceStore final : public EvidenceStore {
                                                 const AuditEntry& audit) override;
   [[nodiscard]] Result<CustodyAppended> append_custody(const std::string& item_id, const NewCustodyEvent& event,
                                                       const EvidenceStatusDecider& decide,
-                                                      const Authorizer& authorize, const AuditEntry& audit) override;
+                                                      const Authorizer& authorize, const AuditEntry& audit,
+                                                      const Idempotent<CustodyAppended>* idem) override;
   [[nodiscard]] Result<std::vector<CustodyEvent>> custody(const std::string& item_id) override;
   [[nodiscard]] Result<ChainVerification> verify(const std::string& item_id) override;
   [[nodiscard]] Result<std::vector<std::pair<std::string, ChainVerification>>> verify_all() override;
   [[nodiscard]] Result<Disclosure> record_disclosure(const NewDisclosure& d, const Authorizer& authorize,
-                                                     const AuditEntry& audit) override;
+                                                     const AuditEntry& audit, const Idempotent<Disclosure>* idem) override;
   [[nodiscard]] Result<std::vector<Disclosure>> disclosures(const DisclosureFilter& filter) override;
 
  private:

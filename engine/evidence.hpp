@@ -241,10 +241,14 @@ class EvidenceStore {
  public:
   virtual ~EvidenceStore() = default;
 
+  // Writes take an Idempotent (engine/cases.hpp; nullptr: none): the key is claimed first
+  // and the rendered response stored in the same transaction.
+  //
   // Creates the item and its event 1 ("collected"). not_found when the case does not exist;
   // `authorize` gets the case's context under its row lock.
   [[nodiscard]] virtual Result<EvidenceItem> create_item(const NewEvidenceItem& item, const Authorizer& authorize,
-                                                         const AuditEntry& audit) = 0;
+                                                         const AuditEntry& audit,
+                                                         const Idempotent<EvidenceItem>* idem) = 0;
   [[nodiscard]] virtual Result<std::optional<EvidenceItem>> get_item(const std::string& id) = 0;
   // The case's items, oldest first.
   [[nodiscard]] virtual Result<std::vector<EvidenceItem>> items_of_case(const std::string& case_id) = 0;
@@ -259,7 +263,8 @@ class EvidenceStore {
                                                               const NewCustodyEvent& event,
                                                               const EvidenceStatusDecider& decide,
                                                               const Authorizer& authorize,
-                                                              const AuditEntry& audit) = 0;
+                                                              const AuditEntry& audit,
+                                                              const Idempotent<CustodyAppended>* idem) = 0;
   // The chain, oldest first (by seq).
   [[nodiscard]] virtual Result<std::vector<CustodyEvent>> custody(const std::string& item_id) = 0;
   [[nodiscard]] virtual Result<ChainVerification> verify(const std::string& item_id) = 0;
@@ -270,7 +275,8 @@ class EvidenceStore {
   // deadline met (met_on_time: the disclosure's court-local date <= the due date). not_found
   // (case, item); invalid_argument (prosecution_id) when the prosecution is not the case's.
   [[nodiscard]] virtual Result<Disclosure> record_disclosure(const NewDisclosure& d, const Authorizer& authorize,
-                                                             const AuditEntry& audit) = 0;
+                                                             const AuditEntry& audit,
+                                                             const Idempotent<Disclosure>* idem) = 0;
   // One page (limit + 1 rows are read to know whether more follow).
   [[nodiscard]] virtual Result<std::vector<Disclosure>> disclosures(const DisclosureFilter& filter) = 0;
 };

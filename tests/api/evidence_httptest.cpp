@@ -416,6 +416,24 @@ TEST_F(EvidenceTest, AccessFollowsThePolicy) {
             "0");
 }
 
+TEST_F(EvidenceTest, AnIdempotencyKeyWritesATransferOnce) {
+  const std::string item = new_item(new_case("HT-2026-800009"));
+  auto headers = bearer(dda_);
+  headers["Idempotency-Key"] = "custody-" + item;
+  const std::string body = R"({"to":"ACSO Crime Lab","purpose":"lab_analysis","at":"2026-11-03T10:00:00-08:00"})";
+  auto first = http(port(), "POST", "/api/v1/evidence/" + item + "/custody", body, headers);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = http(port(), "POST", "/api/v1/evidence/" + item + "/custody", body, headers);
+  EXPECT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
+  EXPECT_EQ(json::parse(again.body).at("id"), json::parse(first.body).at("id"));
+  auto other = http(port(), "POST", "/api/v1/evidence/" + item + "/custody",
+                    R"({"to":"Dept. 9","purpose":"court","at":"2026-11-04T10:00:00-08:00"})", headers);
+  EXPECT_EQ(other.status, 422) << other.body;
+  EXPECT_EQ(chain(item).size(), 2u);
+  EXPECT_EQ(verify(item).at("valid"), json::value(true));
+}
+
 TEST_F(EvidenceTest, BadInputIsRefusedAndWritesNothing) {
   const std::string case_id = new_case("HT-2026-800008");
   const std::string before = database_->query_value("SELECT count(*) FROM evidence_items");

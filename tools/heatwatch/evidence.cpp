@@ -177,7 +177,7 @@ Result<int> load_demo_evidence(EvidenceStore& store, const std::string& case_id,
     n.location = "Oakland";
     n.storage_location = "Property room, shelf 12";
     n.recorded_by = audit.actor_username;
-    auto item = store.create_item(n, anyone, audit);
+    auto item = store.create_item(n, anyone, audit, nullptr);
     if (!item) return item.error();
     ids.push_back(item->id);
     const std::pair<const char*, const char*> moves[] = {{"ACSO Crime Lab", "lab_analysis"},
@@ -195,7 +195,7 @@ Result<int> load_demo_evidence(EvidenceStore& store, const std::string& case_id,
         return std::string(evidence::to_string(*next));
       };
       auto moved = store.append_custody(item->id, {to, purpose, at, "Oakland", audit.actor_username}, decide, anyone,
-                                        audit);
+                                        audit, nullptr);
       if (!moved) return moved.error();
     }
   }
@@ -208,7 +208,7 @@ Result<int> load_demo_evidence(EvidenceStore& store, const std::string& case_id,
     n.bates = "PEO-000001-000250";
     n.item_ids = {ids.front()};
     n.created_by = audit.actor_id;
-    auto made = store.record_disclosure(n, anyone, audit);
+    auto made = store.record_disclosure(n, anyone, audit, nullptr);
     if (!made) return made.error();
   }
   return static_cast<int>(ids.size());

@@ -70,12 +70,13 @@ Result<std::vector<AuditRecord>> PgAuditLog::list(const AuditFilter& f) {
   try {
     std::vector<AuditRecord> out;
     const int limit = f.limit;
+    const long long after = f.after_seq;
     soci::rowset<soci::row> rows =
         ((**lease).prepare << std::string(kSelectColumns) +
                                   " WHERE seq > :after AND (:entity = '' OR entity = :entity2)"
                                   " AND (:eid = '' OR entity_id = :eid2) AND (:actor = '' OR actor_id = :actor2"
                                   " OR actor_username = :actor3) ORDER BY seq LIMIT :limit",
-         soci::use(static_cast<long long>(f.after_seq), "after"), soci::use(f.entity, "entity"),
+         soci::use(after, "after"), soci::use(f.entity, "entity"),
          soci::use(f.entity, "entity2"), soci::use(f.entity_id, "eid"), soci::use(f.entity_id, "eid2"),
          soci::use(f.actor, "actor"), soci::use(f.actor, "actor2"), soci::use(f.actor, "actor3"),
          soci::use(limit, "limit"));

@@ -229,10 +229,13 @@ Result<DeadlineRecord> PgDeadlineStore::waive(const std::string& id, const std::
     const long long us = to_epoch_micros(audit.at);
     auto local = CourtCalendar::local_date(audit.at);
     const std::string resolved = local ? date_text(*local) : "";
+    // A named string: soci::use keeps a reference until the statement runs at the end of
+    // the full expression, after a temporary would already be gone.
+    const std::string note = "waived: " + reason;
     sql << "UPDATE deadlines SET status = 'waived', waived_by = NULLIF(:by, '')::uuid, waive_reason = :reason,"
            " note = :note, resolved_on = NULLIF(:resolved, '')::date,"
            " updated_at = to_timestamp(CAST(:us AS double precision) / 1000000) WHERE id = :id::uuid",
-        soci::use(audit.actor_id, "by"), soci::use(reason, "reason"), soci::use("waived: " + reason, "note"),
+        soci::use(audit.actor_id, "by"), soci::use(reason, "reason"), soci::use(note, "note"),
         soci::use(resolved, "resolved"), soci::use(us, "us"), soci::use(id, "id");
     AuditEntry a = audit;
     a.entity = "deadline";

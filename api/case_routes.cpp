@@ -4,6 +4,7 @@
 // are audited through refuse()), and call the CaseStore; the store re-checks the policy under
 // the row lock, compares If-Match there, and audits the write in its transaction.
 // Single-resource responses carry an ETag (the version, quoted); POSTs honour Idempotency-Key.
+#include "api/idempotency.hpp"
 #include "api/auth/crypto.hpp"
 #include "api/fields.hpp"
 #include "api/guard.hpp"
@@ -101,17 +102,6 @@ Response with_etag(Response r, int version) {
   return r;
 }
 
-// A stored or fresh response; JSON bodies with a "version" get its ETag.
-Response from_stored(const StoredResponse& s) {
-  Response r{s.status, "application/json", s.body, {}};
-  boost::system::error_code ec;
-  json::value v = json::parse(s.body, ec);
-  if (!ec && v.is_object()) {
-    if (auto* version = v.as_object().if_contains("version"); version && version->is_int64())
-      r.with_header("ETag", etag(static_cast<int>(version->as_int64())));
-  }
-  return r;
-}
 
 StoredResponse stored(int status, const json::value& body) { return {status, json::serialize(body)}; }
 
@@ -160,42 +150,6 @@ Response write_error(AppServices& s, const auth::Caller& c, const Request& r, co
                      const Error& error, const std::string& entity, const std::string& id) {
   if (*authz.refused) return refuse(s, c, r, authz.action, **authz.refused, entity, id);
   return problem(error);
-}
-
-// Idempotency-Key handling around one write (API.md Conventions). `write` gets the key's
-// record (or nullptr) and returns Result<T>; `render` turns the value into the response that
-// is stored with the key.
-template <class T, class Write, class OnError>
-Response idempotent(AppServices& s, const auth::Caller& c, const Request& r,
-                    std::function<StoredResponse(const T&)> render, Write&& write, OnError&& on_error) {
-  const std::string* key = r.header("idempotency-key");
-  std::optional<Idempotent<T>> idem;
-  auto replay = [&]() -> std::optional<Response> {
-    auto found = s.cases->find_idempotent(c.user.id, *key);
-    if (!found) return problem(found.error());
-    if (!*found) return std::nullopt;
-    const IdempotencyRecord& rec = **found;
-    if (rec.method != r.method || rec.path != r.path || rec.request_hash != idem->request_hash)
-      return problem(Error::of(ErrorCode::domain_rule, "Idempotency-Key was already used for a different request"));
-    Response out = from_stored(rec.response);
-    out.with_header("Idempotent-Replayed", "true");
-    return out;
-  };
-  if (key != nullptr) {
-    if (key->empty() || key->size() > 200 ||
-        !std::all_of(key->begin(), key->end(), [](unsigned char ch) { return ch > 0x20 && ch < 0x7f; }))
-      return problem(Error::invalid("Idempotency-Key", "must be 1 to 200 visible ASCII characters"));
-    idem = Idempotent<T>{c.user.id, *key, r.method, r.path, auth::sha256_hex(r.body), render};
-    if (auto again = replay()) return *again;
-  }
-  Result<T> result = write(idem ? &*idem : nullptr);
-  if (!result) {
-    // A twin request with the same key may have committed first (it held the row lock).
-    if (idem)
-      if (auto again = replay()) return *again;
-    return on_error(result.error());
-  }
-  return from_stored(render(*result));
 }
 
 // Field readers beyond fields.hpp.

@@ -5,6 +5,7 @@
 // audits the write in its transaction. Custody purposes that move the item are decided by
 // workflows/evidence_item under the item's lock; a refused move is 409 with the statuses
 // allowed now. Every disclosure and manifest runs the redaction check first (PC 1054.2).
+#include "api/idempotency.hpp"
 #include "api/auth/crypto.hpp"
 #include "api/fields.hpp"
 #include "api/guard.hpp"
@@ -135,50 +136,6 @@ Result<std::optional<int>> if_match(const Request& r) {
   if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isdigit(ch); }))
     return Error::of(ErrorCode::precondition_failed, "If-Match does not name a version of this resource");
   return std::optional<int>(std::stoi(v));
-}
-
-// Idempotency-Key (API.md Conventions), as the case routes do it: a repeat with the same key
-// and body replays the stored first response; the store claims the key in its transaction.
-Response from_stored(const StoredResponse& stored) {
-  Response r{stored.status, "application/json", stored.body, {}};
-  boost::system::error_code ec;
-  json::value v = json::parse(stored.body, ec);
-  if (!ec && v.is_object())
-    if (auto* version = v.as_object().if_contains("version"); version && version->is_int64())
-      r.with_header("ETag", "\"" + std::to_string(version->as_int64()) + "\"");
-  return r;
-}
-
-template <class T, class Write, class OnError>
-Response idempotent(AppServices& s, const auth::Caller& c, const Request& r,
-                    std::function<StoredResponse(const T&)> render, Write&& write, OnError&& on_error) {
-  const std::string* key = r.header("idempotency-key");
-  std::optional<Idempotent<T>> idem;
-  auto replay = [&]() -> std::optional<Response> {
-    auto found = s.cases->find_idempotent(c.user.id, *key);
-    if (!found) return problem(found.error());
-    if (!*found) return std::nullopt;
-    const IdempotencyRecord& rec = **found;
-    if (rec.method != r.method || rec.path != r.path || rec.request_hash != idem->request_hash)
-      return problem(Error::of(ErrorCode::domain_rule, "Idempotency-Key was already used for a different request"));
-    Response out = from_stored(rec.response);
-    out.with_header("Idempotent-Replayed", "true");
-    return out;
-  };
-  if (key != nullptr) {
-    if (key->empty() || key->size() > 200 ||
-        !std::all_of(key->begin(), key->end(), [](unsigned char ch) { return ch > 0x20 && ch < 0x7f; }))
-      return problem(Error::invalid("Idempotency-Key", "must be 1 to 200 visible ASCII characters"));
-    idem = Idempotent<T>{c.user.id, *key, r.method, r.path, auth::sha256_hex(r.body), render};
-    if (auto again = replay()) return *again;
-  }
-  Result<T> result = write(idem ? &*idem : nullptr);
-  if (!result) {
-    if (idem)
-      if (auto again = replay()) return *again;  // a twin with the same key committed first
-    return on_error(result.error());
-  }
-  return from_stored(render(*result));
 }
 
 bool is_sha256_hex(const std::string& s) {

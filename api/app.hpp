@@ -6,6 +6,7 @@
 #include "api/auth/auth_service.hpp"
 #include "api/metrics.hpp"
 #include "api/router.hpp"
+#include "engine/calendar_subscriptions.hpp"
 #include "engine/cases.hpp"
 #include "engine/deadlines.hpp"
 #include "engine/evidence.hpp"
@@ -29,6 +30,11 @@ struct AppServices {
   NotificationStore* notifications = nullptr;
   EvidenceStore* evidence = nullptr;
   VictimIdentitySource* victim_identities = nullptr;  // the redaction check's identity values
+  CalendarSubscriptionStore* calendar_subscriptions = nullptr;
+  // scheme://host[:port] of links handed out (calendar URLs); empty: from the request's Host
+  // header, with https when the server itself speaks TLS (tls).
+  std::string public_base_url;
+  bool tls = false;
 };
 
 // Registers every route. Each route (but the public ones) authenticates and asks the access

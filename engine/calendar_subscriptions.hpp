@@ -51,6 +51,25 @@ struct CalendarSubscriber {
   Principal owner;
 };
 
+// Whose hearings a calendar shows (issue 7: "a DDA's cases, an advocate's victims' cases").
+enum class CalendarScope : unsigned char {
+  none,              // no calendar for this role (leadership, MDT partners, admins)
+  my_cases,          // a DDA: cases they lead or are assigned to
+  unit_cases,        // a supervisor: their unit's cases, and cases they are assigned to
+  advocate_victims,  // an advocate: cases whose prosecutions link to their victims
+};
+// The scope of a subscription owner's calendar, by role; `none` when the owner may not
+// subscribe any more (the role changed).
+[[nodiscard]] inline CalendarScope calendar_scope(const Principal& owner) {
+  if (!role_gate(owner, Action::calendar_subscribe).allowed()) return CalendarScope::none;
+  switch (owner.role) {
+    case Role::dda: return CalendarScope::my_cases;
+    case Role::supervisor: return CalendarScope::unit_cases;
+    case Role::advocate: return CalendarScope::advocate_victims;
+    default: return CalendarScope::none;
+  }
+}
+
 class CalendarSubscriptionStore {
  public:
   virtual ~CalendarSubscriptionStore() = default;
@@ -67,16 +86,11 @@ class CalendarSubscriptionStore {
   // The active (not revoked) subscription whose token hashes to this, with its owner's
   // current role and unit; nullopt for an unknown or revoked token, or a disabled owner.
   [[nodiscard]] virtual Result<std::optional<CalendarSubscriber>> find_active(const std::string& token_sha256_hex) = 0;
-  // The hearings an owner's calendar shows, by scope:
-  //   ListScope::own              cases the owner leads or is assigned to (a DDA);
-  //   ListScope::unit             cases of the owner's unit and cases they are assigned to
-  //                               (a supervisor);
-  //   ListScope::advocate_victims cases whose prosecutions link to victims the owner is the
-  //                               advocate of.
+  // The hearings of the owner's calendar (see CalendarScope), ordered by start then id.
   // Hearings cancelled more than kCancelledHearingRetention before `now` are left out, as
-  // are hearings that started more than a year before `now`.
-  [[nodiscard]] virtual Result<std::vector<CalendarHearing>> hearings_for(const Principal& owner, ListScope scope,
-                                                                           TimePoint now) = 0;
+  // are hearings that started more than a year before `now`. At most `limit` rows.
+  [[nodiscard]] virtual Result<std::vector<CalendarHearing>> hearings_for(const Principal& owner, CalendarScope scope,
+                                                                           TimePoint now, int limit) = 0;
 };
 
 }  // namespace heat

@@ -4,6 +4,7 @@
 #include "api/router.hpp"
 #include "api/server.hpp"
 #include "db/audit_log.hpp"
+#include "db/calendar_subscription_store.hpp"
 #include "db/case_store.hpp"
 #include "db/deadline_store.hpp"
 #include "db/evidence_store.hpp"
@@ -82,7 +83,10 @@ int serve(int argc, char** argv) {
       "sweep-interval-ms", po::value<int>()->default_value(60000),
       "how often background jobs sweep deadlines, in milliseconds (HEATWATCH_SWEEP_INTERVAL_MS)")(
       "deadline-reminders", po::value<std::string>()->default_value("5,1"),
-      "court days ahead of a deadline to remind its DDA, comma-separated (HEATWATCH_DEADLINE_REMINDERS)");
+      "court days ahead of a deadline to remind its DDA, comma-separated (HEATWATCH_DEADLINE_REMINDERS)")(
+      "public-url", po::value<std::string>()->default_value(""),
+      "scheme://host[:port] of the links handed out, such as calendar URLs; default: the request's Host "
+      "(HEATWATCH_PUBLIC_URL)");
   int code = 0;
   auto vm = parse(argc, argv, desc,
                   "usage: heatwatch serve --db URL [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F] "
@@ -164,6 +168,10 @@ int serve(int argc, char** argv) {
   services.victim_identities = victim_identities.get();
   services.victims = &victims;
   services.notifications = &notifications;
+  db::PgCalendarSubscriptionStore calendar_subscriptions(**pool);
+  services.calendar_subscriptions = &calendar_subscriptions;
+  services.public_base_url = (*vm)["public-url"].as<std::string>();
+  services.tls = !options.tls_cert_file.empty();
   api::Router router;
   api::build_routes(router, services);
 

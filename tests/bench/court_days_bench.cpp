@@ -33,6 +33,30 @@ void BM_AddCourtDays(benchmark::State& state) {
 }
 BENCHMARK(BM_AddCourtDays)->Arg(10)->Arg(10000)->Arg(-10)->Arg(-10000);
 
+// The baseline: the straightforward day-by-day walk over the same calendar (is_court_day per
+// day), which costs in proportion to the period. tools/bench compares both at 10 and 10,000.
+sys_days naive_add_court_days(const heat::CourtCalendar& calendar, sys_days d, long n) {
+  const std::chrono::days step{n >= 0 ? 1 : -1};
+  for (long left = n >= 0 ? n : -n; left > 0;) {
+    d += step;
+    if (calendar.is_court_day(d)) --left;
+  }
+  return d;
+}
+
+void BM_AddCourtDaysNaive(benchmark::State& state) {
+  const heat::CourtCalendar calendar;
+  const auto days = starts();
+  const long n = state.range(0);
+  std::size_t i = 0;
+  for (auto _ : state) {
+    auto due = naive_add_court_days(calendar, days[i++ & 1023], n);
+    benchmark::DoNotOptimize(due);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_AddCourtDaysNaive)->Arg(10)->Arg(10000);
+
 void BM_CourtDaysBetween(benchmark::State& state) {
   const heat::CourtCalendar calendar;
   const auto days = starts();

@@ -38,5 +38,6 @@ int user(int argc, char** argv);
 int audit(int argc, char** argv);
 int demo(int argc, char** argv);
 int evidence(int argc, char** argv);
+int gen_data(int argc, char** argv);
 
 }  // namespace heat::cli

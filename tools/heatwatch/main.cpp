@@ -17,6 +17,7 @@ constexpr const char* kUsage =
     "  audit     verify the audit log's hash chain\n"
     "  demo      load the demo unit (cases in every stage, charges, co-defendants); safe to run twice\n"
     "  evidence  verify evidence custody hash chains; SHA-256 of a file\n"
+    "  gen-data  load deterministic benchmark data (county, office or statewide size) by COPY\n"
     "\n"
     "Every command takes --help. Options may also be set as HEATWATCH_* environment variables.\n";
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   if (command == "audit") return heat::cli::audit(argc - 1, argv + 1);
   if (command == "demo") return heat::cli::demo(argc - 1, argv + 1);
   if (command == "evidence") return heat::cli::evidence(argc - 1, argv + 1);
+  if (command == "gen-data") return heat::cli::gen_data(argc - 1, argv + 1);
   std::cerr << "heatwatch: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -1,6 +1,7 @@
 #include "db/audit_log.hpp"
 
 #include "db/hashing.hpp"
+#include "db/prepared.hpp"
 
 #include <soci/soci.h>
 
@@ -9,8 +10,9 @@ namespace {
 
 // One lock for the whole chain: entries are linked in commit order.
 constexpr const char* kLockSql = "SELECT pg_advisory_xact_lock(7246002)";
-constexpr const char* kHeadSql = "SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1";
-constexpr const char* kNextSeqSql = "SELECT nextval('audit_log_seq_seq')";
+// Read after the lock is held (a statement of its own, so its snapshot sees the last commit).
+constexpr const char* kHeadAndNextSql =
+    "SELECT (SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1), nextval('audit_log_seq_seq')";
 constexpr const char* kInsertSql =
     "INSERT INTO audit_log (seq, at, at_text, actor_id, actor_username, action, entity, entity_id, outcome,"
     " remote_address, details, prev_hash, hash) VALUES (:seq, :at_text::timestamptz, :at_text2, :actor_id,"
@@ -39,20 +41,21 @@ AuditRecord read_record(const soci::row& r) {
 }  // namespace
 
 void append_audit(soci::session& sql, const AuditEntry& e) {
-  sql << kLockSql;
+  // Prepared once per connection (db/prepared.hpp): four round trips, no parsing.
+  exec_prepared(sql, kLockSql);
   std::string prev = kAuditGenesisHash;
-  soci::indicator ind = soci::i_null;
-  sql << kHeadSql, soci::into(prev, ind);
-  if (ind != soci::i_ok) prev = kAuditGenesisHash;
   long long seq = 0;
-  sql << kNextSeqSql, soci::into(seq);
+  {
+    const auto rows = exec_prepared(sql, kHeadAndNextSql);
+    const auto r = rows[0];
+    if (r.get_indicator(0) == soci::i_ok) prev = r.get<std::string>(0);
+    seq = r.get<long long>(1);
+  }
   const std::string at_text = format_utc_micros(e.at);
   const std::string hash = sha256_hex(audit_canonical_text(prev, seq, at_text, e));
-  sql << kInsertSql, soci::use(seq, "seq"), soci::use(at_text, "at_text"), soci::use(at_text, "at_text2"),
-      soci::use(e.actor_id, "actor_id"), soci::use(e.actor_username, "actor_username"), soci::use(e.action, "action"),
-      soci::use(e.entity, "entity"), soci::use(e.entity_id, "entity_id"), soci::use(e.outcome, "outcome"),
-      soci::use(e.remote_address, "remote"), soci::use(e.details, "details"), soci::use(prev, "prev"),
-      soci::use(hash, "hash");
+  exec_prepared(sql, kInsertSql,
+        {std::to_string(seq), at_text, at_text, e.actor_id, e.actor_username, e.action, e.entity, e.entity_id,
+         e.outcome, e.remote_address, e.details, prev, hash});
 }
 
 Status PgAuditLog::append(const AuditEntry& entry) {

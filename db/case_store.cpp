@@ -3,6 +3,7 @@
 #include "db/audit_log.hpp"
 #include "db/deadline_store.hpp"
 #include "db/identity_store.hpp"
+#include "db/prepared.hpp"
 #include "db/victim_store.hpp"
 
 #include <boost/json.hpp>
@@ -129,7 +130,7 @@ std::string json_array_text(const std::vector<std::string>& values) {
   return json::serialize(a);
 }
 
-std::optional<std::chrono::sys_days> date_column(const soci::row& r, std::size_t i) {
+std::optional<std::chrono::sys_days> date_column(const PreparedRow& r, std::size_t i) {
   if (r.get_indicator(i) != soci::i_ok) return std::nullopt;
   auto d = parse_date(r.get<std::string>(i), "date");
   if (!d) return std::nullopt;
@@ -163,8 +164,7 @@ std::optional<Case> load_case(soci::session& sql, const std::string& id) {
 
 std::vector<Charge> load_charges(soci::session& sql, const std::string& prosecution_id) {
   std::vector<Charge> out;
-  soci::rowset<soci::row> rows = (sql.prepare << kChargesSql, soci::use(prosecution_id, "id"));
-  for (const auto& r : rows) {
+  for (const auto& r : exec_prepared(sql, kChargesSql, {prosecution_id})) {
     Charge c;
     c.id = r.get<std::string>(0);
     c.statute = r.get<std::string>(1);
@@ -182,8 +182,7 @@ std::vector<Charge> load_charges(soci::session& sql, const std::string& prosecut
 
 std::optional<ProsecutionRecord> load_prosecution(soci::session& sql, const std::string& id) {
   std::optional<ProsecutionRecord> out;
-  soci::rowset<soci::row> rows = (sql.prepare << kProsecutionSelect, soci::use(id, "id"));
-  for (const auto& r : rows) {
+  for (const auto& r : exec_prepared(sql, kProsecutionSelect, {id})) {
     ProsecutionRecord p;
     p.id = r.get<std::string>(0);
     p.case_id = r.get<std::string>(1);
@@ -275,9 +274,9 @@ void append_transition(soci::session& sql, const std::string& prosecution_id, co
   const std::string from_stage = to_string(from);
   const std::string to_stage = to_string(to);
   const std::string actor = is_uuid(actor_id) ? actor_id : std::string();
-  sql << kAppendTransitionSql, soci::use(prosecution_id, "pid"), soci::use(prosecution_id, "pid2"),
-      soci::use(event, "event"), soci::use(occ, "occ"), soci::use(rec, "rec"), soci::use(actor, "actor"),
-      soci::use(from_stage, "from_stage"), soci::use(to_stage, "to_stage"), soci::use(fields, "fields");
+  exec_prepared(sql, kAppendTransitionSql,
+        {prosecution_id, prosecution_id, event, std::to_string(occ), std::to_string(rec), actor, from_stage, to_stage,
+         fields});
 }
 
 void write_charge(soci::session& sql, const Charge& c) {
@@ -309,9 +308,7 @@ std::string charge_fields(const Charge& c) {
 // Locks a prosecution and loads it with its counts; not_found when absent.
 Result<ProsecutionRecord> lock_prosecution(soci::session& sql, const std::string& id) {
   if (!is_uuid(id)) return not_found("prosecution");
-  int version = 0;
-  sql << kLockProsecutionSql, soci::use(id, "id"), soci::into(version);
-  if (!sql.got_data()) return not_found("prosecution");
+  if (exec_prepared(sql, kLockProsecutionSql, {id}).empty()) return not_found("prosecution");
   auto p = load_prosecution(sql, id);
   if (!p) return not_found("prosecution");
   return std::move(*p);
@@ -685,9 +682,9 @@ Result<ProsecutionRecord> PgCaseStore::apply_event(const std::string& prosecutio
     const std::string trial = date_text(after.trial_date);
     const std::string next = date_text(after.next_appearance);
     const long long us = to_epoch_micros(audit.at);
-    sql << kUpdateProjectionSql, soci::use(stage, "stage"), soci::use(custody, "custody"),
-        soci::use(warrant, "warrant"), soci::use(indicted, "indicted"), soci::use(waived, "waived"),
-        soci::use(trial, "trial"), soci::use(next, "next"), soci::use(us, "us"), soci::use(prosecution_id, "id");
+    exec_prepared(sql, kUpdateProjectionSql,
+          {stage, custody, warrant, std::to_string(indicted), std::to_string(waived), trial, next, std::to_string(us),
+           prosecution_id});
     for (const auto& c : after.charges) {
       const Charge* before = p->snapshot.find_charge(c.id);
       if (before == nullptr || !(*before == c)) write_charge(sql, c);

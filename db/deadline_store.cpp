@@ -2,6 +2,7 @@
 
 #include "db/audit_log.hpp"
 #include "db/identity_store.hpp"
+#include "db/prepared.hpp"
 #include "engine/cases.hpp"
 #include "engine/statutes.hpp"
 
@@ -38,36 +39,35 @@ constexpr const char* kUpdate =
 
 std::string date_text(sys_days d) { return format_date(d); }
 
-DeadlineRecord read(const soci::row& r) {
+template <class Row>
+DeadlineRecord read(const Row& r) {
   DeadlineRecord rec;
   Deadline& d = rec.deadline;
-  d.id = r.get<std::string>(0);
-  rec.prosecution_id = r.get<std::string>(1);
-  d.rule_id = r.get<std::string>(2);
-  rec.citation = r.get<std::string>(3);
-  rec.count_unit = r.get<std::string>(4);
-  d.trigger = r.get<std::string>(5);
-  d.trigger_date = parse_date(r.get<std::string>(6), "trigger_date").value();
-  if (long long t = r.get<long long>(7); t >= 0) d.trigger_at = from_epoch_micros(t);
-  d.due_date = parse_date(r.get<std::string>(8), "due_date").value();
-  if (long long t = r.get<long long>(9); t >= 0) d.due_at = from_epoch_micros(t);
-  d.status = parse_deadline_status(r.get<std::string>(10)).value();
-  if (int m = r.get<int>(11); m >= 0) d.met_on_time = m == 1;
-  if (auto s = r.get<std::string>(12); !s.empty()) d.resolved_on = parse_date(s, "resolved_on").value();
-  d.note = r.get<std::string>(13);
-  rec.access.unit = r.get<std::string>(14);
-  rec.access.lead_dda_id = r.get<std::string>(15);
-  std::stringstream assigned(r.get<std::string>(16));
+  d.id = r.template get<std::string>(0);
+  rec.prosecution_id = r.template get<std::string>(1);
+  d.rule_id = r.template get<std::string>(2);
+  rec.citation = r.template get<std::string>(3);
+  rec.count_unit = r.template get<std::string>(4);
+  d.trigger = r.template get<std::string>(5);
+  d.trigger_date = parse_date(r.template get<std::string>(6), "trigger_date").value();
+  if (long long t = r.template get<long long>(7); t >= 0) d.trigger_at = from_epoch_micros(t);
+  d.due_date = parse_date(r.template get<std::string>(8), "due_date").value();
+  if (long long t = r.template get<long long>(9); t >= 0) d.due_at = from_epoch_micros(t);
+  d.status = parse_deadline_status(r.template get<std::string>(10)).value();
+  if (int m = r.template get<int>(11); m >= 0) d.met_on_time = m == 1;
+  if (auto s = r.template get<std::string>(12); !s.empty()) d.resolved_on = parse_date(s, "resolved_on").value();
+  d.note = r.template get<std::string>(13);
+  rec.access.unit = r.template get<std::string>(14);
+  rec.access.lead_dda_id = r.template get<std::string>(15);
+  std::stringstream assigned(r.template get<std::string>(16));
   for (std::string id; std::getline(assigned, id, ',');) rec.access.assigned_dda_ids.push_back(id);
   return rec;
 }
 
 std::vector<DeadlineRecord> query(soci::session& sql, const std::string& where, const std::string& value) {
   std::vector<DeadlineRecord> out;
-  soci::rowset<soci::row> rows = (sql.prepare << std::string(kSelect) + " WHERE " + where +
-                                                     " ORDER BY d.due_date, d.created_at, d.id",
-                                  soci::use(value, "v"));
-  for (const auto& r : rows) out.push_back(read(r));
+  const std::string text = std::string(kSelect) + " WHERE " + where + " ORDER BY d.due_date, d.created_at, d.id";
+  for (const auto& r : exec_prepared(sql, text.c_str(), {value})) out.push_back(read(r));
   return out;
 }
 
@@ -81,10 +81,9 @@ void insert(soci::session& sql, const std::string& prosecution_id, const Deadlin
   const long long dat = d.due_at ? to_epoch_micros(*d.due_at) : -1;
   const std::string status = to_string(d.status);
   const long long us = to_epoch_micros(now);
-  sql << kInsert, soci::use(prosecution_id, "pid"), soci::use(d.rule_id, "rule"), soci::use(citation, "citation"),
-      soci::use(unit, "unit"), soci::use(d.trigger, "trigger"), soci::use(tdate, "tdate"), soci::use(tat, "tat"),
-      soci::use(tat, "tat2"), soci::use(ddate, "ddate"), soci::use(dat, "dat"), soci::use(dat, "dat2"),
-      soci::use(status, "status"), soci::use(d.note, "note"), soci::use(us, "now"), soci::use(us, "now2");
+  exec_prepared(sql, kInsert,
+            {prosecution_id, d.rule_id, citation, unit, d.trigger, tdate, std::to_string(tat), std::to_string(tat), ddate,
+             std::to_string(dat), std::to_string(dat), status, d.note, std::to_string(us), std::to_string(us)});
 }
 
 void update(soci::session& sql, const Deadline& d, TimePoint now) {
@@ -93,9 +92,8 @@ void update(soci::session& sql, const Deadline& d, TimePoint now) {
   const std::string resolved = d.resolved_on ? date_text(*d.resolved_on) : "";
   const std::string ddate = date_text(d.due_date);
   const long long us = to_epoch_micros(now);
-  sql << kUpdate, soci::use(status, "status"), soci::use(met, "met"), soci::use(met, "met2"),
-      soci::use(resolved, "resolved"), soci::use(d.note, "note"), soci::use(ddate, "ddate"), soci::use(us, "now"),
-      soci::use(d.id, "id");
+  exec_prepared(sql, kUpdate,
+            {status, std::to_string(met), std::to_string(met), resolved, d.note, ddate, std::to_string(us), d.id});
 }
 
 // Felony unless every count is a misdemeanor (wobblers are charged as felonies here).
@@ -132,8 +130,7 @@ int recompute_around(soci::session& sql, sys_days date, TimePoint now, const std
 
 Result<CourtCalendar> load_calendar(soci::session& sql) {
   std::vector<Closure> closures;
-  soci::rowset<soci::row> rows = (sql.prepare << "SELECT date::text, reason FROM court_closures ORDER BY date");
-  for (const auto& r : rows) {
+  for (const auto& r : exec_prepared(sql, "SELECT date::text, reason FROM court_closures ORDER BY date")) {
     auto d = parse_date(r.get<std::string>(0), "date");
     if (d) closures.push_back({*d, r.get<std::string>(1)});
   }
@@ -147,7 +144,7 @@ Status record_event_deadlines(soci::session& sql, const std::string& prosecution
   if (!calendar) return calendar.error();
   auto local = CourtCalendar::local_date(occurred_at);
   if (!local) return local.error();
-  sql << "SELECT 1 FROM deadlines WHERE prosecution_id = :id::uuid FOR UPDATE", soci::use(prosecution_id, "id");
+  exec_prepared(sql, "SELECT 1 FROM deadlines WHERE prosecution_id = :id::uuid FOR UPDATE", {prosecution_id});
   std::vector<Deadline> existing;
   for (auto& rec : query(sql, "d.prosecution_id = :v::uuid", prosecution_id)) existing.push_back(rec.deadline);
   DeadlineEventContext context{event, occurred_at, *local, before, after, {}};

@@ -1,6 +1,7 @@
 #include "db/identity_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/prepared.hpp"
 
 #include <soci/boost-optional.h>
 #include <soci/soci.h>
@@ -21,20 +22,21 @@ constexpr const char* kSessionColumns =
 // to_timestamp takes seconds as double precision: microseconds survive for centuries.
 constexpr const char* kMicrosToTs = "to_timestamp(CAST(:us AS double precision) / 1000000)";
 
-User read_user(const soci::row& r) {
+template <class Row>
+User read_user(const Row& r) {
   User u;
-  u.id = r.get<std::string>(0);
-  u.username = r.get<std::string>(1);
-  u.display_name = r.get<std::string>(2);
-  u.role = parse_role(r.get<std::string>(3)).value();
-  u.unit = r.get<std::string>(4);
-  u.agency_id = r.get<std::string>(5);
-  u.active = r.get<int>(6) != 0;
-  u.password_hash = r.get<std::string>(7);
-  if (r.get_indicator(8) == soci::i_ok) u.totp_secret = r.get<std::string>(8);
-  if (r.get_indicator(9) == soci::i_ok) u.totp_last_step = r.get<long long>(9);
-  u.failed_logins = r.get<int>(10);
-  u.locked = r.get<int>(11) != 0;
+  u.id = r.template get<std::string>(0);
+  u.username = r.template get<std::string>(1);
+  u.display_name = r.template get<std::string>(2);
+  u.role = parse_role(r.template get<std::string>(3)).value();
+  u.unit = r.template get<std::string>(4);
+  u.agency_id = r.template get<std::string>(5);
+  u.active = r.template get<int>(6) != 0;
+  u.password_hash = r.template get<std::string>(7);
+  if (r.get_indicator(8) == soci::i_ok) u.totp_secret = r.template get<std::string>(8);
+  if (r.get_indicator(9) == soci::i_ok) u.totp_last_step = r.template get<long long>(9);
+  u.failed_logins = r.template get<int>(10);
+  u.locked = r.template get<int>(11) != 0;
   return u;
 }
 
@@ -52,9 +54,8 @@ Result<std::optional<User>> find_one(Pool& pool, const std::string& where, const
   auto lease = pool.acquire();
   if (!lease) return lease.error();
   try {
-    soci::rowset<soci::row> rows = ((**lease).prepare << std::string(kUserColumns) + " WHERE " + where,
-                                    soci::use(value, "v"));
-    for (const auto& r : rows) return std::optional<User>(read_user(r));
+    const std::string text = std::string(kUserColumns) + " WHERE " + where;
+    for (const auto& r : exec_prepared(**lease, text.c_str(), {value})) return std::optional<User>(read_user(r));
     return std::optional<User>();
   } catch (...) {
     return current_exception_to_error();
@@ -212,9 +213,8 @@ Result<std::optional<SessionRecord>> PgIdentityStore::find_session(const std::st
   auto lease = pool_.acquire();
   if (!lease) return lease.error();
   try {
-    soci::rowset<soci::row> rows =
-        ((**lease).prepare << std::string(kSessionColumns) + " WHERE token_hash = :h", soci::use(token_hash, "h"));
-    for (const auto& r : rows) {
+    static const std::string text = std::string(kSessionColumns) + " WHERE token_hash = :h";
+    for (const auto& r : exec_prepared(**lease, text.c_str(), {token_hash})) {
       SessionRecord s;
       s.token_hash = r.get<std::string>(0);
       s.user_id = r.get<std::string>(1);

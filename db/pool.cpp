@@ -1,6 +1,7 @@
 #include "db/pool.hpp"
 
 #include "db/native.hpp"
+#include "db/prepared.hpp"
 
 #include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
@@ -52,7 +53,10 @@ Result<std::unique_ptr<Pool>> Pool::open(const std::string& url, std::size_t siz
   return pool;
 }
 
-Pool::~Pool() = default;
+Pool::~Pool() {
+  for (auto& s : sessions_)
+    if (PGconn* c = native_connection(*s); c != nullptr) forget_prepared(c);
+}
 
 std::size_t Pool::in_use() const {
   std::lock_guard lock(mutex_);
@@ -82,6 +86,7 @@ Result<Lease> Pool::acquire(std::chrono::milliseconds timeout) {
   PGconn* native = native_connection(*sessions_[index]);
   if (native == nullptr || PQstatus(native) != CONNECTION_OK) {
     try {
+      forget_prepared(native);  // statements prepared on the lost connection are gone with it
       sessions_[index]->reconnect();
       spdlog::info("database connection {} re-established", index);
     } catch (...) {

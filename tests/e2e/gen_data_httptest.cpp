@@ -24,17 +24,17 @@ std::string binary() {
 
 std::pair<int, std::string> gen_data(const TestDatabase& db, int prosecutions, int seed) {
   return run_command(binary() + " gen-data --db '" + db.url() + "' --prosecutions " + std::to_string(prosecutions) +
-                     " --seed " + std::to_string(seed) + " --progress off 2>&1");
+                     " --seed " + std::to_string(seed) + " --hearings 300 --progress off 2>&1");
 }
 
 // A digest of every generated table, ids and timestamps included.
 std::string digest(const TestDatabase& db) {
   std::string out;
   for (const char* table : {"users", "persons", "cases", "case_dockets", "prosecutions", "charges",
-                            "prosecution_transitions", "deadlines"}) {
+                            "prosecution_transitions", "deadlines", "court_events"}) {
     const std::string where = std::string(table) == "users" ? " WHERE t.username LIKE 'gen.%'" : "";
     out += std::string(table) + ":" +
-           db.query_value("SELECT md5(COALESCE(string_agg(t::text, '|' ORDER BY t::text), '')) FROM " + table + " t" +
+           db.query_value(std::string("SELECT md5(COALESCE(string_agg(t::text, '|' ORDER BY t::text), '')) FROM ") + table + " t" +
                           where) +
            "\n";
   }
@@ -56,6 +56,8 @@ TEST(GenData, CountsDeterminismReplayAndTheApi) {
   EXPECT_EQ(a.query_value("SELECT count(*) FROM cases"), "250");
   EXPECT_EQ(a.query_value("SELECT count(*) FROM case_dockets"), "250");
   EXPECT_EQ(a.query_value("SELECT count(*) FROM users WHERE username LIKE 'gen.%' AND role = 'dda'"), "3");
+  EXPECT_EQ(a.query_value("SELECT count(*) FROM court_events"), "300");
+  EXPECT_EQ(a.query_value("SELECT count(*) FROM court_event_changes WHERE change = 'created'"), "300");
   EXPECT_EQ(a.query_value("SELECT count(*) FROM cases c WHERE NOT EXISTS (SELECT 1 FROM prosecutions p"
                           " WHERE p.case_id = c.id)"),
             "0");

@@ -90,7 +90,11 @@ Result<Lease> Pool::acquire(std::chrono::milliseconds timeout) {
       sessions_[index]->reconnect();
       spdlog::info("database connection {} re-established", index);
     } catch (...) {
-      return current_exception_to_error();
+      // SOCI reports a refused connection as a plain error: whatever it says, the server is out
+      // of reach, so callers answer 503 (as Pool::open does), never 500.
+      Error e = current_exception_to_error();
+      if (e.code == ErrorCode::internal) e.code = ErrorCode::unavailable;
+      return e;
     }
   }
   return lease;

@@ -131,5 +131,27 @@ TEST(Pool, ReconnectsAfterTheConnectionIsKilled) {
   EXPECT_TRUE(second) << second.error().message;
 }
 
+TEST(Pool, AReconnectThatFailsIsUnavailable) {
+  test::TestDatabase database;
+  auto pool = Pool::open(database.url(), 1);
+  ASSERT_TRUE(pool);
+  int pid = 0;
+  {
+    auto lease = (*pool)->acquire();
+    **lease << "SELECT pg_backend_pid()", soci::into(pid);
+  }
+  // The server refuses new connections to this database, as when PostgreSQL is down.
+  database.exec("ALTER DATABASE " + database.name() + " WITH ALLOW_CONNECTIONS false");
+  database.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+  PoolHealthProbe probe(**pool);
+  for (int i = 0; i < 2; ++i) {
+    auto s = probe.check();
+    ASSERT_FALSE(s);
+    EXPECT_EQ(s.error().code, ErrorCode::unavailable) << s.error().message;
+  }
+  database.exec("ALTER DATABASE " + database.name() + " WITH ALLOW_CONNECTIONS true");
+  EXPECT_TRUE(probe.check());
+}
+
 }  // namespace
 }  // namespace heat::db

@@ -4,6 +4,7 @@
 #include "tests/support/pg_fixture.hpp"
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <soci/soci.h>
 
 #include <thread>
@@ -131,6 +132,17 @@ TEST(Pool, ReconnectsAfterTheConnectionIsKilled) {
   EXPECT_TRUE(second) << second.error().message;
 }
 
+// Runs SQL on the cluster's admin database (statements a database cannot run on itself).
+void admin_exec(const std::string& sql) {
+  PGconn* c = PQconnectdb(test::test_cluster_url().c_str());
+  PGresult* r = PQexec(c, sql.c_str());
+  const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+  const std::string why = PQerrorMessage(c);
+  PQclear(r);
+  PQfinish(c);
+  if (!ok) throw std::runtime_error(sql + ": " + why);
+}
+
 TEST(Pool, AReconnectThatFailsIsUnavailable) {
   test::TestDatabase database;
   auto pool = Pool::open(database.url(), 1);
@@ -141,15 +153,15 @@ TEST(Pool, AReconnectThatFailsIsUnavailable) {
     **lease << "SELECT pg_backend_pid()", soci::into(pid);
   }
   // The server refuses new connections to this database, as when PostgreSQL is down.
-  database.exec("ALTER DATABASE " + database.name() + " WITH ALLOW_CONNECTIONS false");
-  database.exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
+  admin_exec("ALTER DATABASE " + database.name() + " WITH ALLOW_CONNECTIONS false");
+  admin_exec("SELECT pg_terminate_backend(" + std::to_string(pid) + ")");
   PoolHealthProbe probe(**pool);
   for (int i = 0; i < 2; ++i) {
     auto s = probe.check();
     ASSERT_FALSE(s);
     EXPECT_EQ(s.error().code, ErrorCode::unavailable) << s.error().message;
   }
-  database.exec("ALTER DATABASE " + database.name() + " WITH ALLOW_CONNECTIONS true");
+  admin_exec("ALTER DATABASE " + database.name() + " WITH ALLOW_CONNECTIONS true");
   EXPECT_TRUE(probe.check());
 }
 

@@ -145,7 +145,7 @@ TEST_F(IdentityTest, RouteByRoleMatrix) {
       auto expected = expected_outcome(route.action, role, Relation::own_assigned);
       ASSERT_TRUE(expected.has_value());
       const bool is_public = route.action == Action::health_read || route.action == Action::ops_metrics_read ||
-                             route.action == Action::auth_login;
+                             route.action == Action::auth_login || route.action == Action::calendar_feed_read;
       // Logout and TOTP enrolment change the caller's own account; they have their own tests.
       if (is_public || route.action == Action::auth_logout || route.action == Action::auth_totp_enroll) continue;
       auto r = http(port(), std::string(route.method), path, route.method == "GET" ? "" : "{}",
@@ -158,8 +158,9 @@ TEST_F(IdentityTest, RouteByRoleMatrix) {
       ++checked;
       // Without a token every protected route is 401.
     }
+    // A calendar URL's token is its credential: an unknown token is 404, never 401.
     const bool is_public = route.action == Action::health_read || route.action == Action::ops_metrics_read ||
-                           route.action == Action::auth_login;
+                           route.action == Action::auth_login || route.action == Action::calendar_feed_read;
     if (!is_public) {
       EXPECT_EQ(http(port(), std::string(route.method), path).status, 401) << route.path;
     }

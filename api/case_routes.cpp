@@ -95,62 +95,8 @@ json::object prosecution_json(const ProsecutionRecord& p) {
           {"version", p.version}};
 }
 
-std::string etag(int version) { return "\"" + std::to_string(version) + "\""; }
-
-Response with_etag(Response r, int version) {
-  r.with_header("ETag", etag(version));
-  return r;
-}
-
-
-StoredResponse stored(int status, const json::value& body) { return {status, json::serialize(body)}; }
-
 // ---------------------------------------------------------------------------------------
 // Request helpers
-
-// If-Match: "N", W/"N" or N; "*" and absence check nothing. Anything else cannot match.
-Result<std::optional<int>> if_match(const Request& r) {
-  const std::string* h = r.header("if-match");
-  if (h == nullptr) return std::optional<int>();
-  std::string v = *h;
-  v.erase(0, v.find_first_not_of(' '));
-  v.erase(v.find_last_not_of(' ') + 1);
-  if (v == "*") return std::optional<int>();
-  if (v.rfind("W/", 0) == 0) v = v.substr(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); }))
-    return Error::of(ErrorCode::precondition_failed, "If-Match does not name a version of this resource");
-  return std::optional<int>(std::stoi(v));
-}
-
-// Runs the policy inside the store's transaction and remembers a refusal, so the handler can
-// audit it (refuse()) once the transaction has rolled back.
-struct Authz {
-  Principal principal;
-  Action action;
-  std::shared_ptr<std::optional<Decision>> refused = std::make_shared<std::optional<Decision>>();
-
-  Authz(Principal p, Action a) : principal(std::move(p)), action(a) {}
-  [[nodiscard]] Authorizer fn() const {
-    return [p = principal, a = action, refused = refused](const RecordContext& ctx) -> Status {
-      Decision d = decide(p, a, &ctx);
-      if (d.allowed()) return {};
-      *refused = d;
-      return d.error();
-    };
-  }
-};
-
-AuditEntry audit_of(AppServices& s, const auth::Caller& c, const Request& r, const std::string& action) {
-  return auth::audit_entry(s.clock->now(), &c, action, "", "", "success", r.remote_address);
-}
-
-// An error of a store write: an audited refusal, or the error as a problem document.
-Response write_error(AppServices& s, const auth::Caller& c, const Request& r, const Authz& authz,
-                     const Error& error, const std::string& entity, const std::string& id) {
-  if (*authz.refused) return refuse(s, c, r, authz.action, **authz.refused, entity, id);
-  return problem(error);
-}
 
 // Field readers beyond fields.hpp.
 Result<std::optional<std::chrono::sys_days>> optional_date(const json::object& body, const char* name) {
@@ -554,6 +500,11 @@ Response get_history(AppServices& s, const auth::Caller& c, const Request& r) {
                                  {"from_stage", to_string(h.from_stage)},
                                  {"to_stage", to_string(h.to_stage)},
                                  {"fields", std::move(fields)}});
+    if (h.originally_occurred_at) {
+      auto& item = items.back().as_object();
+      item["originally_occurred_at"] = format_utc_micros(*h.originally_occurred_at);
+      item["correction_reason"] = h.correction_reason;
+    }
   }
   return json_response(200, json::object{{"items", std::move(items)}, {"next_cursor", next}});
 }

@@ -9,6 +9,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 namespace heat::api {
 namespace {
 
@@ -43,10 +46,6 @@ Response list_json(const std::vector<DeadlineRecord>& rows, int limit) {
     next = format_date(last.due_date) + "_" + last.id;
   }
   return json_response(200, json::object{{"items", items}, {"next_cursor", next}});
-}
-
-AuditEntry entry(AppServices& s, const auth::Caller& c, const Request& r, const char* action) {
-  return auth::audit_entry(s.clock->now(), &c, action, "", "", "success", r.remote_address);
 }
 
 Response prosecution_deadlines(AppServices& s, const auth::Caller& c, const Request& r) {
@@ -111,9 +110,62 @@ Response waive(AppServices& s, const auth::Caller& c, const Request& r) {
         (void)refuse(s, c, r, Action::deadline_waive, d, "deadline", r.param("id"));
         return d.error();
       },
-      entry(s, c, r, "deadline.waive"));
+      audit_of(s, c, r, "deadline.waive"));
   if (!done) return problem(done.error());
   return json_response(200, deadline_json(*done));
+}
+
+// A lifecycle event's time entered wrong: the correction is logged beside the event (which
+// stays as it was entered), and every deadline hanging on it is recomputed with a note.
+Response correct_event_time(AppServices& s, const auth::Caller& c, const Request& r) {
+  auto body = parse_json_body(r, {"occurred_at", "reason"});
+  if (!body) return problem(body.error());
+  FieldErrors errors;
+  const auto occurred = errors.take(required_string(*body, "occurred_at", 40));
+  TimePoint occurred_at{};
+  if (!occurred.empty()) occurred_at = errors.take(parse_rfc3339(occurred, "occurred_at"));
+  const auto reason = errors.take(required_string(*body, "reason", 1000));
+  const std::string& seq_text = r.param("seq");
+  int seq = 0;
+  if (seq_text.empty() || seq_text.size() > 9 ||
+      !std::all_of(seq_text.begin(), seq_text.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+    errors.take(Result<int>(Error::invalid("seq", "the seq of an entry of the prosecution's history")));
+  else
+    seq = std::stoi(seq_text);
+  if (!errors.ok()) return problem(errors.error());
+  auto expected = if_match(r);
+  if (!expected) return problem(expected.error());
+  const std::string& id = r.param("id");
+  auto p = s.cases->get_prosecution(id);
+  if (!p) return problem(p.error());
+  if (!*p) return problem(404, "no such prosecution");
+  if (Decision d = decide(c.principal(), Action::prosecution_event, &(*p)->access); !d.allowed())
+    return refuse(s, c, r, Action::prosecution_event, d, "prosecution", id);
+  auto done = s.cases->correct_event_time(
+      id, seq, occurred_at, reason, *expected,
+      [&](const RecordContext& ctx) -> Status {
+        Decision d = decide(c.principal(), Action::prosecution_event, &ctx);
+        if (d.allowed()) return {};
+        (void)refuse(s, c, r, Action::prosecution_event, d, "prosecution", id);
+        return d.error();
+      },
+      audit_of(s, c, r, "prosecution.correct_event_time"));
+  if (!done) return problem(done.error());
+  auto all = s.deadlines->for_prosecution(id);
+  if (!all) return problem(all.error());
+  json::array recomputed;
+  for (const auto& rec : *all)
+    if (std::find(done->recomputed_deadline_ids.begin(), done->recomputed_deadline_ids.end(), rec.deadline.id) !=
+        done->recomputed_deadline_ids.end())
+      recomputed.push_back(deadline_json(rec));
+  return with_etag(json_response(200, json::object{{"seq", done->seq},
+                                                   {"event", done->event},
+                                                   {"previous_occurred_at", format_utc_micros(done->previous_occurred_at)},
+                                                   {"occurred_at", format_utc_micros(done->occurred_at)},
+                                                   {"reason", done->reason},
+                                                   {"deadlines_recomputed", std::move(recomputed)},
+                                                   {"version", done->version}}),
+                   done->version);
 }
 
 Result<CourtCalendar> calendar(AppServices& s) {
@@ -168,8 +220,8 @@ Response closure(AppServices& s, const auth::Caller& c, const Request& r, bool a
   if (!errors.ok()) return problem(errors.error());
   auto date = parse_date(date_text, "date");
   if (!date) return problem(date.error());
-  auto changed = add ? s.deadlines->add_closure({*date, reason}, entry(s, c, r, "court_closure.add"))
-                     : s.deadlines->remove_closure(*date, entry(s, c, r, "court_closure.remove"));
+  auto changed = add ? s.deadlines->add_closure({*date, reason}, audit_of(s, c, r, "court_closure.add"))
+                     : s.deadlines->remove_closure(*date, audit_of(s, c, r, "court_closure.remove"));
   if (!changed) {
     if (changed.error().code == ErrorCode::already_exists)
       return problem(Error::of(ErrorCode::already_exists, "the court is already closed that day"));
@@ -186,6 +238,10 @@ void add_deadline_routes(Router& router, AppServices& s) {
   router.add({.method = "GET", .pattern = "/api/v1/prosecutions/{id}/deadlines",
               .handler = guarded(s, Action::prosecution_deadlines, [&s](const auth::Caller& c, const Request& r) {
                 return prosecution_deadlines(s, c, r);
+              })});
+  router.add({.method = "POST", .pattern = "/api/v1/prosecutions/{id}/history/{seq}/correction",
+              .handler = guarded(s, Action::prosecution_event, [&s](const auth::Caller& c, const Request& r) {
+                return correct_event_time(s, c, r);
               })});
   router.add({.method = "GET", .pattern = "/api/v1/deadlines",
               .handler = guarded(s, Action::deadline_list, [&s](const auth::Caller& c, const Request& r) {

@@ -87,56 +87,8 @@ json::object verification_json(const ChainVerification& v) {
           {"checked", v.checked}};
 }
 
-Response with_etag(Response r, int version) {
-  r.with_header("ETag", "\"" + std::to_string(version) + "\"");
-  return r;
-}
-
 // ---------------------------------------------------------------------------------------
 // Helpers
-
-AuditEntry entry(AppServices& s, const auth::Caller& c, const Request& r, const char* action) {
-  return auth::audit_entry(s.clock->now(), &c, action, "", "", "success", r.remote_address);
-}
-
-// The policy run inside the store's transaction; a refusal is remembered so the handler can
-// audit it (refuse()) after the transaction has rolled back.
-struct Authz {
-  Principal principal;
-  Action action;
-  std::shared_ptr<std::optional<Decision>> refused = std::make_shared<std::optional<Decision>>();
-
-  Authz(Principal p, Action a) : principal(std::move(p)), action(a) {}
-  [[nodiscard]] Authorizer fn() const {
-    return [p = principal, a = action, refused = refused](const RecordContext& ctx) -> Status {
-      Decision d = decide(p, a, &ctx);
-      if (d.allowed()) return {};
-      *refused = d;
-      return d.error();
-    };
-  }
-};
-
-Response write_error(AppServices& s, const auth::Caller& c, const Request& r, const Authz& authz, const Error& e,
-                     const std::string& entity, const std::string& id) {
-  if (*authz.refused) return refuse(s, c, r, authz.action, **authz.refused, entity, id);
-  return problem(e);
-}
-
-// If-Match: "N", W/"N" or N; "*" and absence check nothing.
-Result<std::optional<int>> if_match(const Request& r) {
-  const std::string* h = r.header("if-match");
-  if (h == nullptr) return std::optional<int>();
-  std::string v = *h;
-  v.erase(0, v.find_first_not_of(' '));
-  v.erase(v.find_last_not_of(' ') + 1);
-  if (v == "*") return std::optional<int>();
-  if (v.rfind("W/", 0) == 0) v = v.substr(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isdigit(ch); }))
-    return Error::of(ErrorCode::precondition_failed, "If-Match does not name a version of this resource");
-  return std::optional<int>(std::stoi(v));
-}
 
 bool is_sha256_hex(const std::string& s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char ch) {
@@ -249,9 +201,9 @@ Response create_item(AppServices& s, const auth::Caller& c, const Request& r) {
     return problem(Error::invalid("sha256", "must be 64 hexadecimal characters"));
   n.recorded_by = c.user.username;
   Authz authz(c.principal(), Action::evidence_create);
-  const AuditEntry audit = entry(s, c, r, "evidence.create");
+  const AuditEntry audit = audit_of(s, c, r, "evidence.create");
   return idempotent<EvidenceItem>(
-      s, c, r, [](const EvidenceItem& i) { return StoredResponse{201, json::serialize(item_json(i))}; },
+      s, c, r, [](const EvidenceItem& i) { return stored(201, item_json(i)); },
       [&](const Idempotent<EvidenceItem>* idem) { return s.evidence->create_item(n, authz.fn(), audit, idem); },
       [&](const Error& e) { return write_error(s, c, r, authz, e, "case", r.param("id")); });
 }
@@ -278,7 +230,7 @@ Response patch_item(AppServices& s, const auth::Caller& c, const Request& r) {
   if (p.label && p.label->empty()) return problem(Error::invalid("label", "must not be empty"));
   if (p.description && p.description->empty()) return problem(Error::invalid("description", "must not be empty"));
   Authz authz(c.principal(), Action::evidence_create);
-  auto item = s.evidence->patch_item(r.param("id"), *expected, p, authz.fn(), entry(s, c, r, "evidence.update"));
+  auto item = s.evidence->patch_item(r.param("id"), *expected, p, authz.fn(), audit_of(s, c, r, "evidence.update"));
   if (!item) return write_error(s, c, r, authz, item.error(), "evidence_item", r.param("id"));
   return with_etag(json_response(200, item_json(*item)), item->version);
 }
@@ -310,13 +262,13 @@ Response add_custody(AppServices& s, const auth::Caller& c, const Request& r) {
     return std::string(evidence::to_string(*next));
   };
   Authz authz(c.principal(), Action::evidence_custody);
-  const AuditEntry audit = entry(s, c, r, "evidence.custody");
+  const AuditEntry audit = audit_of(s, c, r, "evidence.custody");
   return idempotent<CustodyAppended>(
       s, c, r,
       [](const CustodyAppended& done) {
         json::object out = event_json(done.event);
         out["item"] = item_json(done.item);
-        return StoredResponse{201, json::serialize(out)};
+        return stored(201, out);
       },
       [&](const Idempotent<CustodyAppended>* idem) {
         return s.evidence->append_custody(r.param("id"), n, decider, authz.fn(), audit, idem);
@@ -374,7 +326,7 @@ Response add_disclosure(AppServices& s, const auth::Caller& c, const Request& r)
   n.item_ids = {item.id};
   n.created_by = c.user.id;
   Authz authz(c.principal(), Action::disclosure_create);
-  const AuditEntry audit = entry(s, c, r, "disclosure.create");
+  const AuditEntry audit = audit_of(s, c, r, "disclosure.create");
   return idempotent<Disclosure>(
       s, c, r,
       [](const Disclosure& done) {
@@ -382,7 +334,7 @@ Response add_disclosure(AppServices& s, const auth::Caller& c, const Request& r)
         json::array met;
         for (const auto& id : done.deadlines_met) met.emplace_back(id);
         out["deadlines_met"] = std::move(met);
-        return StoredResponse{201, json::serialize(out)};
+        return stored(201, out);
       },
       [&](const Idempotent<Disclosure>* idem) { return s.evidence->record_disclosure(n, authz.fn(), audit, idem); },
       [&](const Error& e) { return write_error(s, c, r, authz, e, "evidence_item", r.param("id")); });
@@ -456,7 +408,7 @@ Response manifest(AppServices& s, const auth::Caller& c, const Request& r) {
     o["custody_head"] = events->empty() ? json::value(nullptr) : json::value(events->back().hash);
     out.push_back(std::move(o));
   }
-  AuditEntry a = entry(s, c, r, "discovery.manifest");
+  AuditEntry a = audit_of(s, c, r, "discovery.manifest");
   a.entity = "case";
   a.entity_id = r.param("id");
   json::array fields;

@@ -4,6 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 namespace heat::api {
 
 Response refuse(AppServices& services, const auth::Caller& caller, const Request& request, Action action,
@@ -45,6 +48,45 @@ Result<Page> page_of(const Request& request) {
   }
   if (auto cursor = request.query_param("cursor")) page.cursor = *cursor;
   return page;
+}
+
+AuditEntry audit_of(AppServices& services, const auth::Caller& caller, const Request& request,
+                    const std::string& action) {
+  return auth::audit_entry(services.clock->now(), &caller, action, "", "", "success", request.remote_address);
+}
+
+Authorizer Authz::fn() const {
+  return [p = principal, a = action, refused = refused](const RecordContext& ctx) -> Status {
+    Decision d = decide(p, a, &ctx);
+    if (d.allowed()) return {};
+    *refused = d;
+    return d.error();
+  };
+}
+
+Response write_error(AppServices& services, const auth::Caller& caller, const Request& request, const Authz& authz,
+                     const Error& error, const std::string& entity, const std::string& id) {
+  if (*authz.refused) return refuse(services, caller, request, authz.action, **authz.refused, entity, id);
+  return problem(error);
+}
+
+Response with_etag(Response response, int version) {
+  response.with_header("ETag", "\"" + std::to_string(version) + "\"");
+  return response;
+}
+
+Result<std::optional<int>> if_match(const Request& request) {
+  const std::string* h = request.header("if-match");
+  if (h == nullptr) return std::optional<int>();
+  std::string v = *h;
+  v.erase(0, v.find_first_not_of(' '));
+  v.erase(v.find_last_not_of(' ') + 1);
+  if (v == "*") return std::optional<int>();
+  if (v.rfind("W/", 0) == 0) v = v.substr(2);
+  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
+  if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](unsigned char ch) { return std::isdigit(ch); }))
+    return Error::of(ErrorCode::precondition_failed, "If-Match does not name a version of this resource");
+  return std::optional<int>(std::stoi(v));
 }
 
 }  // namespace heat::api

@@ -4,6 +4,8 @@
 
 namespace heat::api {
 
+StoredResponse stored(int status, const boost::json::value& body) { return {status, boost::json::serialize(body)}; }
+
 Response from_stored(const StoredResponse& stored) {
   Response r{stored.status, "application/json", stored.body, {}};
   boost::system::error_code ec;

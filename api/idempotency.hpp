@@ -8,11 +8,16 @@
 #include "api/auth/crypto.hpp"
 #include "api/problem.hpp"
 
+#include <boost/json/value.hpp>
+
 #include <algorithm>
 #include <functional>
 #include <optional>
 
 namespace heat::api {
+
+// The response to store with a key: `status` and the JSON body.
+[[nodiscard]] StoredResponse stored(int status, const boost::json::value& body);
 
 // A stored (or fresh) response; JSON bodies with a "version" get it as their ETag.
 [[nodiscard]] Response from_stored(const StoredResponse& stored);

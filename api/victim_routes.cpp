@@ -4,6 +4,7 @@
 // policy's field_visible() allows: the victim's advocate and the DDAs of linked cases.
 #include "api/fields.hpp"
 #include "api/guard.hpp"
+#include "api/idempotency.hpp"
 #include "api/json_body.hpp"
 #include "api/problem.hpp"
 #include "engine/cases.hpp"
@@ -107,20 +108,13 @@ json::object notification_json(const Notification& n) {
                       {"created_at", format_utc_micros(n.created_at)},
                       {"read", n.read_at.has_value()},
                       {"read_at", n.read_at ? json::value(format_utc_micros(*n.read_at)) : json::value(nullptr)},
+                      {"delivered_at",
+                       n.delivered_at ? json::value(format_utc_micros(*n.delivered_at)) : json::value(nullptr)},
                       {"payload", std::move(payload)}};
-}
-
-Response with_etag(Response r, int version) {
-  r.with_header("ETag", "\"" + std::to_string(version) + "\"");
-  return r;
 }
 
 // ---------------------------------------------------------------------------------------
 // Request helpers
-
-AuditEntry audit_of(AppServices& s, const auth::Caller& c, const Request& r, const std::string& action) {
-  return auth::audit_entry(s.clock->now(), &c, action, "", "", "success", r.remote_address);
-}
 
 Result<std::optional<sys_days>> optional_date(const json::object& body, const char* name) {
   auto text = optional_string(body, name, 10);
@@ -129,21 +123,6 @@ Result<std::optional<sys_days>> optional_date(const json::object& body, const ch
   auto d = parse_date(**text, name);
   if (!d) return d.error();
   return std::optional<sys_days>(*d);
-}
-
-// If-Match: "N", W/"N" or N; "*" and absence check nothing.
-Result<std::optional<int>> if_match(const Request& r) {
-  const std::string* h = r.header("if-match");
-  if (h == nullptr) return std::optional<int>();
-  std::string v = *h;
-  v.erase(0, v.find_first_not_of(' '));
-  v.erase(v.find_last_not_of(' ') + 1);
-  if (v == "*") return std::optional<int>();
-  if (v.rfind("W/", 0) == 0) v = v.substr(2);
-  if (v.size() >= 2 && v.front() == '"' && v.back() == '"') v = v.substr(1, v.size() - 2);
-  if (v.empty() || v.size() > 9 || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); }))
-    return Error::of(ErrorCode::precondition_failed, "If-Match does not name a version of this resource");
-  return std::optional<int>(std::stoi(v));
 }
 
 // Loads a victim and decides `action` on it; on refusal `out` holds the answer (404 / 403).
@@ -226,10 +205,11 @@ Response create_victim(AppServices& s, const auth::Caller& c, const Request& r) 
   proposed.unit = v.unit;
   if (Decision d = decide(c.principal(), Action::victim_create, &proposed); !d.allowed())
     return refuse(s, c, r, Action::victim_create, d, "victim");
-  auto created = s.victims->create_victim(v, audit_of(s, c, r, "victim.create"));
-  if (!created) return problem(created.error());
-  json::object o = victim_json(*created);
-  return with_etag(json_response(201, o), created->version);
+  const AuditEntry audit = audit_of(s, c, r, "victim.create");
+  return idempotent<Victim>(
+      s, c, r, [](const Victim& created) { return stored(201, victim_json(created)); },
+      [&](const Idempotent<Victim>* idem) { return s.victims->create_victim(v, audit, idem); },
+      [](const Error& e) { return problem(e); });
 }
 
 Response get_victim(AppServices& s, const auth::Caller& c, const Request& r) {
@@ -258,25 +238,21 @@ Response link_victim(AppServices& s, const auth::Caller& c, const Request& r) {
     errors.take(Result<int>(Error::invalid("prosecution_id", "must be a prosecution id")));
   if (!errors.ok()) return problem(errors.error());
   const std::string& id = r.param("id");
-  auto refused = std::make_shared<std::optional<Decision>>();
-  auto done = s.victims->link(
-      id, prosecution_id, role,
-      [p = c.principal(), refused](const RecordContext& ctx) -> Status {
-        Decision d = decide(p, Action::victim_link, &ctx);
-        if (d.allowed()) return {};
-        *refused = d;
-        return d.error();
+  Authz authz(c.principal(), Action::victim_link);
+  const AuditEntry audit = audit_of(s, c, r, "victim.link");
+  return idempotent<VictimLink>(
+      s, c, r,
+      [](const VictimLink& done) {
+        return stored(201, json::object{{"victim_id", done.victim_id},
+                                        {"prosecution_id", done.prosecution_id},
+                                        {"case_id", done.case_id},
+                                        {"role", done.role},
+                                        {"created_at", format_utc_micros(done.created_at)}});
       },
-      audit_of(s, c, r, "victim.link"));
-  if (!done) {
-    if (*refused) return refuse(s, c, r, Action::victim_link, **refused, "victim", id);
-    return problem(done.error());
-  }
-  return json_response(201, json::object{{"victim_id", done->victim_id},
-                                         {"prosecution_id", done->prosecution_id},
-                                         {"case_id", done->case_id},
-                                         {"role", done->role},
-                                         {"created_at", format_utc_micros(done->created_at)}});
+      [&](const Idempotent<VictimLink>* idem) {
+        return s.victims->link(id, prosecution_id, role, authz.fn(), audit, idem);
+      },
+      [&](const Error& e) { return write_error(s, c, r, authz, e, "victim", id); });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -316,9 +292,11 @@ Response add_item(AppServices& s, const auth::Caller& c, const Request& r) {
   Response refusal;
   auto v = visible_victim(s, c, r, Action::service_plan_write, refusal);
   if (!v) return refusal;
-  auto added = s.victims->add_service_item(v->id, item, audit_of(s, c, r, "service_plan.item_add"));
-  if (!added) return problem(added.error());
-  return with_etag(json_response(201, item_json(*added)), added->version);
+  const AuditEntry audit = audit_of(s, c, r, "service_plan.item_add");
+  return idempotent<ServiceItem>(
+      s, c, r, [](const ServiceItem& added) { return stored(201, item_json(added)); },
+      [&](const Idempotent<ServiceItem>* idem) { return s.victims->add_service_item(v->id, item, audit, idem); },
+      [](const Error& e) { return problem(e); });
 }
 
 Response patch_item(AppServices& s, const auth::Caller& c, const Request& r) {
@@ -398,9 +376,11 @@ Response add_rights(AppServices& s, const auth::Caller& c, const Request& r) {
   if (e.kind == "waived")
     if (Decision d = decide(p, Action::victim_rights_waive, &*ctx); !d.allowed())
       return refuse(s, c, r, Action::victim_rights_waive, d, "prosecution", e.prosecution_id);
-  auto added = s.victims->add_rights_entry(e, audit_of(s, c, r, "victim_rights." + e.kind));
-  if (!added) return problem(added.error());
-  return json_response(201, rights_json(*added));
+  const AuditEntry audit = audit_of(s, c, r, "victim_rights." + e.kind);
+  return idempotent<RightsEntry>(
+      s, c, r, [](const RightsEntry& added) { return stored(201, rights_json(added)); },
+      [&](const Idempotent<RightsEntry>* idem) { return s.victims->add_rights_entry(e, audit, idem); },
+      [](const Error& err) { return problem(err); });
 }
 
 Response list_rights(AppServices& s, const auth::Caller& c, const Request& r) {
@@ -551,13 +531,15 @@ Response create_agency(AppServices& s, const auth::Caller& c, const Request& r) 
   if (!errors.ok()) return problem(errors.error());
   if (Decision d = decide(c.principal(), Action::agency_create, nullptr); !d.allowed())
     return refuse(s, c, r, Action::agency_create, d, "agency");
-  auto created = s.victims->create_agency(a, audit_of(s, c, r, "agency.create"));
-  if (!created) {
-    if (created.error().code == ErrorCode::already_exists)
-      return problem(Error::of(ErrorCode::already_exists, "an agency of that name exists"));
-    return problem(created.error());
-  }
-  return json_response(201, agency_json(*created));
+  const AuditEntry audit = audit_of(s, c, r, "agency.create");
+  return idempotent<Agency>(
+      s, c, r, [](const Agency& created) { return stored(201, agency_json(created)); },
+      [&](const Idempotent<Agency>* idem) { return s.victims->create_agency(a, audit, idem); },
+      [](const Error& e) {
+        if (e.code == ErrorCode::already_exists && e.message != kIdempotencyKeyTaken)
+          return problem(Error::of(ErrorCode::already_exists, "an agency of that name exists"));
+        return problem(e);
+      });
 }
 
 Response create_meeting(AppServices& s, const auth::Caller& c, const Request& r) {
@@ -574,13 +556,15 @@ Response create_meeting(AppServices& s, const auth::Caller& c, const Request& r)
   if (Decision d = decide(c.principal(), Action::mdt_meeting_create, nullptr); !d.allowed())
     return refuse(s, c, r, Action::mdt_meeting_create, d, "mdt_meeting");
   if (m.unit.empty()) return problem(Error::of(ErrorCode::domain_rule, "the caller belongs to no unit"));
-  auto created = s.victims->create_meeting(m, audit_of(s, c, r, "mdt.meeting_create"));
-  if (!created) {
-    if (created.error().code == ErrorCode::already_exists)
-      return problem(Error::of(ErrorCode::already_exists, "the unit already meets on that date"));
-    return problem(created.error());
-  }
-  return json_response(201, meeting_json(*created));
+  const AuditEntry audit = audit_of(s, c, r, "mdt.meeting_create");
+  return idempotent<MdtMeeting>(
+      s, c, r, [](const MdtMeeting& created) { return stored(201, meeting_json(created)); },
+      [&](const Idempotent<MdtMeeting>* idem) { return s.victims->create_meeting(m, audit, idem); },
+      [](const Error& e) {
+        if (e.code == ErrorCode::already_exists && e.message != kIdempotencyKeyTaken)
+          return problem(Error::of(ErrorCode::already_exists, "the unit already meets on that date"));
+        return problem(e);
+      });
 }
 
 Response create_review(AppServices& s, const auth::Caller& c, const Request& r) {
@@ -625,9 +609,11 @@ Response create_review(AppServices& s, const auth::Caller& c, const Request& r) 
   if (!*victim) return problem(Error::invalid("victim_id", "no such victim"));
   if (Decision d = decide(c.principal(), Action::mdt_review_create, &(*victim)->access); !d.allowed())
     return refuse(s, c, r, Action::mdt_review_create, d, "victim", v.victim_id);
-  auto created = s.victims->add_review(v, audit_of(s, c, r, "mdt.review_create"));
-  if (!created) return problem(created.error());
-  return json_response(201, review_json(*created));
+  const AuditEntry audit = audit_of(s, c, r, "mdt.review_create");
+  return idempotent<MdtReview>(
+      s, c, r, [](const MdtReview& created) { return stored(201, review_json(created)); },
+      [&](const Idempotent<MdtReview>* idem) { return s.victims->add_review(v, audit, idem); },
+      [](const Error& e) { return problem(e); });
 }
 
 // The agenda packet: each field of each youth only where field_visible() allows it — for an
@@ -723,17 +709,22 @@ Response create_protective_order(AppServices& s, const auth::Caller& c, const Re
   if (!ctx) return refusal;
   if (Decision d = decide(c.principal(), Action::protective_order_create, &*ctx); !d.allowed())
     return refuse(s, c, r, Action::protective_order_create, d, "prosecution", o.prosecution_id);
-  auto created = s.victims->add_protective_order(o, audit_of(s, c, r, "protective_order.create"));
-  if (!created) return problem(created.error());
-  json::array protected_ids;
-  for (const auto& v : created->protected_victim_ids) protected_ids.push_back(json::string(v));
-  return json_response(201, json::object{{"id", created->id},
-                                         {"prosecution_id", created->prosecution_id},
-                                         {"protected_victim_ids", std::move(protected_ids)},
-                                         {"issued_on", format_date(created->issued_on)},
-                                         {"expires_on", format_date(created->expires_on)},
-                                         {"terms", created->terms},
-                                         {"created_at", format_utc_micros(created->created_at)}});
+  const AuditEntry audit = audit_of(s, c, r, "protective_order.create");
+  return idempotent<ProtectiveOrder>(
+      s, c, r,
+      [](const ProtectiveOrder& created) {
+        json::array protected_ids;
+        for (const auto& v : created.protected_victim_ids) protected_ids.push_back(json::string(v));
+        return stored(201, json::object{{"id", created.id},
+                                        {"prosecution_id", created.prosecution_id},
+                                        {"protected_victim_ids", std::move(protected_ids)},
+                                        {"issued_on", format_date(created.issued_on)},
+                                        {"expires_on", format_date(created.expires_on)},
+                                        {"terms", created.terms},
+                                        {"created_at", format_utc_micros(created.created_at)}});
+      },
+      [&](const Idempotent<ProtectiveOrder>* idem) { return s.victims->add_protective_order(o, audit, idem); },
+      [](const Error& e) { return problem(e); });
 }
 
 template <class F>

@@ -1,6 +1,7 @@
 #include "db/case_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/idempotency.hpp"
 #include "db/deadline_store.hpp"
 #include "db/identity_store.hpp"
 #include "db/prepared.hpp"
@@ -95,18 +96,26 @@ constexpr const char* kAppendTransitionSql =
     " WHERE prosecution_id = :pid2::uuid), :event, to_timestamp(CAST(:occ AS double precision) / 1000000),"
     " to_timestamp(CAST(:rec AS double precision) / 1000000), NULLIF(:actor, '')::uuid, :from_stage, :to_stage,"
     " CAST(:fields AS json))";
-constexpr const char* kHistorySql =
-    "SELECT t.seq, t.event, (extract(epoch FROM t.occurred_at) * 1000000)::bigint,"
-    " (extract(epoch FROM t.recorded_at) * 1000000)::bigint, COALESCE(t.actor_id::text, ''), COALESCE(u.username, ''),"
-    " t.from_stage, t.to_stage, t.fields::text FROM prosecution_transitions t LEFT JOIN users u ON u.id = t.actor_id"
-    " WHERE t.prosecution_id = :id::uuid ORDER BY t.seq";
-constexpr const char* kClaimKeySql =
-    "INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, response_status, response_body,"
-    " created_at) VALUES (:user::uuid, :key, :method, :path, :hash, 0, '',"
-    " to_timestamp(CAST(:us AS double precision) / 1000000)) ON CONFLICT DO NOTHING RETURNING 1";
-constexpr const char* kStoreResponseSql =
-    "UPDATE idempotency_keys SET response_status = :status, response_body = :body"
-    " WHERE user_id = :user::uuid AND key = :key";
+// Each log row at its effective time: the latest correction's, if any.
+constexpr const char* kLatestCorrectionJoin =
+    " LEFT JOIN LATERAL (SELECT x.occurred_at, x.reason FROM prosecution_transition_corrections x"
+    " WHERE x.transition_id = t.id ORDER BY x.n DESC LIMIT 1) k ON true";
+const std::string kHistorySql =
+    std::string("SELECT t.seq, t.event, (extract(epoch FROM COALESCE(k.occurred_at, t.occurred_at)) * 1000000)::bigint,"
+                " (extract(epoch FROM t.recorded_at) * 1000000)::bigint, COALESCE(t.actor_id::text, ''),"
+                " COALESCE(u.username, ''), t.from_stage, t.to_stage, t.fields::text,"
+                " CASE WHEN k.occurred_at IS NULL THEN -1 ELSE (extract(epoch FROM t.occurred_at) * 1000000)::bigint END,"
+                " COALESCE(k.reason, '') FROM prosecution_transitions t LEFT JOIN users u ON u.id = t.actor_id") +
+    kLatestCorrectionJoin + " WHERE t.prosecution_id = :id::uuid ORDER BY t.seq";
+const std::string kTransitionTimesSql =
+    std::string("SELECT t.id::text, t.seq, t.event, (extract(epoch FROM COALESCE(k.occurred_at, t.occurred_at))"
+                " * 1000000)::bigint, t.fields::text FROM prosecution_transitions t") +
+    kLatestCorrectionJoin + " WHERE t.prosecution_id = :id::uuid ORDER BY t.seq";
+constexpr const char* kInsertCorrectionSql =
+    "INSERT INTO prosecution_transition_corrections (transition_id, prosecution_id, previous_occurred_at, occurred_at,"
+    " reason, actor_id, recorded_at, deadlines_recomputed) VALUES (:tid::uuid, :pid::uuid,"
+    " to_timestamp(CAST(:prev AS double precision) / 1000000), to_timestamp(CAST(:occ AS double precision) / 1000000),"
+    " :reason, NULLIF(:actor, '')::uuid, to_timestamp(CAST(:rec AS double precision) / 1000000), :n)";
 constexpr const char* kFindKeySql =
     "SELECT method, path, request_hash, response_status, response_body FROM idempotency_keys"
     " WHERE user_id = :user::uuid AND key = :key";
@@ -243,27 +252,6 @@ Status write_dockets(soci::session& sql, const std::string& case_id, const std::
     sql << kInsertDocketSql, soci::use(case_id, "id"), soci::use(d, "docket"), soci::use(normalized, "normalized");
   }
   return {};
-}
-
-// Reserves the idempotency key at the start of the transaction: a concurrent request with the
-// same key waits here for the first to finish and then finds the key taken.
-template <class T>
-Status claim_key(soci::session& sql, const Idempotent<T>* idem, TimePoint now) {
-  if (idem == nullptr) return {};
-  const long long us = to_epoch_micros(now);
-  int got = 0;
-  sql << kClaimKeySql, soci::use(idem->user_id, "user"), soci::use(idem->key, "key"), soci::use(idem->method, "method"),
-      soci::use(idem->path, "path"), soci::use(idem->request_hash, "hash"), soci::use(us, "us"), soci::into(got);
-  if (got != 1) return Error::of(ErrorCode::already_exists, kIdempotencyKeyTaken);
-  return {};
-}
-
-template <class T>
-void store_response(soci::session& sql, const Idempotent<T>* idem, const T& value) {
-  if (idem == nullptr || !idem->render) return;
-  const StoredResponse response = idem->render(value);
-  sql << kStoreResponseSql, soci::use(response.status, "status"), soci::use(response.body, "body"),
-      soci::use(idem->user_id, "user"), soci::use(idem->key, "key");
 }
 
 void append_transition(soci::session& sql, const std::string& prosecution_id, const std::string& event,
@@ -708,6 +696,97 @@ Result<ProsecutionRecord> PgCaseStore::apply_event(const std::string& prosecutio
   });
 }
 
+Result<EventTimeCorrection> PgCaseStore::correct_event_time(const std::string& prosecution_id, int seq,
+                                                            TimePoint occurred_at, const std::string& reason,
+                                                            std::optional<int> expected_version,
+                                                            const Authorizer& authorize, const AuditEntry& audit) {
+  if (reason.find_first_not_of(" \t\r\n") == std::string::npos)
+    return Error::invalid("reason", "say why the time entered was wrong");
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<EventTimeCorrection> {
+    auto p = lock_prosecution(sql, prosecution_id);
+    if (!p) return p.error();
+    if (auto s = authorize(p->access); !s) return s.error();
+    if (expected_version && *expected_version != p->version) return stale(*expected_version, p->version);
+    struct Logged {
+      std::string id;
+      int seq;
+      std::string event;
+      TimePoint at;
+      std::string fields;
+    };
+    std::vector<Logged> log;
+    soci::rowset<soci::row> rows = (sql.prepare << kTransitionTimesSql, soci::use(prosecution_id, "id"));
+    for (const auto& r : rows)
+      log.push_back({r.get<std::string>(0), r.get<int>(1), r.get<std::string>(2),
+                     from_epoch_micros(r.get<long long>(3)), r.get<std::string>(4)});
+    auto target = std::find_if(log.begin(), log.end(), [&](const Logged& l) { return l.seq == seq; });
+    if (target == log.end()) return not_found("event");
+    auto is_count_entry = [](const Logged& l) { return l.event == kAddChargeEvent || l.event == kUpdateChargeEvent; };
+    if (is_count_entry(*target))
+      return Error::of(ErrorCode::domain_rule, "seq " + std::to_string(seq) + " records a count, not a lifecycle event;"
+                                               " correct a count's dates with PATCH /api/v1/charges/{id}");
+    // The lifecycle stays in the order it happened: the corrected time may not pass a neighbour.
+    for (auto it = log.begin(); it != log.end(); ++it) {
+      if (it == target || is_count_entry(*it)) continue;
+      if (it->seq < seq && occurred_at < it->at)
+        return Error::of(ErrorCode::domain_rule, "the corrected time is before " + it->event + " (seq " +
+                                                     std::to_string(it->seq) + ", " + format_utc_micros(it->at) +
+                                                     "), which was logged before this event");
+      if (it->seq > seq && occurred_at > it->at)
+        return Error::of(ErrorCode::domain_rule, "the corrected time is after " + it->event + " (seq " +
+                                                     std::to_string(it->seq) + ", " + format_utc_micros(it->at) +
+                                                     "), which was logged after this event");
+    }
+    auto previous_date = CourtCalendar::local_date(target->at);
+    auto corrected_date = CourtCalendar::local_date(occurred_at);
+    auto today = CourtCalendar::local_date(audit.at);
+    if (!previous_date || !corrected_date || !today) return Error::invalid("occurred_at", "outside the supported years");
+    TriggerCorrection correction;
+    correction.event = target->event;
+    correction.previous_at = target->at;
+    correction.corrected_at = occurred_at;
+    correction.previous_date = *previous_date;
+    correction.corrected_date = *corrected_date;
+    correction.today = *today;
+    correction.reason = reason;
+    boost::system::error_code ec;
+    json::value fields = json::parse(target->fields, ec);
+    const bool has_next_appearance = !ec && fields.is_object() && fields.as_object().contains("next_appearance") &&
+                                     !fields.as_object().at("next_appearance").is_null();
+    correction.counts_from_field =
+        target->event == "set_trial_date" || (target->event == "clear_warrant" && has_next_appearance);
+    auto recomputed = correct_event_deadlines(sql, prosecution_id, correction, audit.at);
+    if (!recomputed) return recomputed.error();
+    const long long prev = to_epoch_micros(target->at);
+    const long long occ = to_epoch_micros(occurred_at);
+    const long long rec = to_epoch_micros(audit.at);
+    const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
+    const int n = static_cast<int>(recomputed->size());
+    sql << kInsertCorrectionSql, soci::use(target->id, "tid"), soci::use(prosecution_id, "pid"),
+        soci::use(prev, "prev"), soci::use(occ, "occ"), soci::use(reason, "reason"), soci::use(actor, "actor"),
+        soci::use(rec, "rec"), soci::use(n, "n");
+    bump_version(sql, prosecution_id, audit.at);
+    json::array ids;
+    for (const auto& id : *recomputed) ids.emplace_back(id);
+    append_audit(sql, audit_for(audit, "prosecution", prosecution_id,
+                                {{"correction_of_seq", seq},
+                                 {"event", target->event},
+                                 {"previous_occurred_at", format_utc_micros(target->at)},
+                                 {"occurred_at", format_utc_micros(occurred_at)},
+                                 {"reason", reason},
+                                 {"deadlines_recomputed", std::move(ids)}}));
+    EventTimeCorrection out;
+    out.seq = seq;
+    out.event = target->event;
+    out.previous_occurred_at = target->at;
+    out.occurred_at = occurred_at;
+    out.reason = reason;
+    out.recomputed_deadline_ids = std::move(*recomputed);
+    out.version = p->version + 1;
+    return out;
+  });
+}
+
 Result<std::vector<HistoryEntry>> PgCaseStore::history(const std::string& prosecution_id) {
   if (!is_uuid(prosecution_id)) return std::vector<HistoryEntry>();
   auto lease = pool_.acquire();
@@ -726,6 +805,10 @@ Result<std::vector<HistoryEntry>> PgCaseStore::history(const std::string& prosec
       h.from_stage = parse_stage(r.get<std::string>(6)).value();
       h.to_stage = parse_stage(r.get<std::string>(7)).value();
       h.fields = r.get<std::string>(8);
+      if (long long original = r.get<long long>(9); original >= 0) {
+        h.originally_occurred_at = from_epoch_micros(original);
+        h.correction_reason = r.get<std::string>(10);
+      }
       out.push_back(std::move(h));
     }
     return out;

@@ -42,6 +42,11 @@ class PgCaseStore final : public CaseStore {
                                                       const EventDecider& decide, const Authorizer& authorize,
                                                       const AuditEntry& audit,
                                                       const Idempotent<ProsecutionRecord>* idem) override;
+  [[nodiscard]] Result<EventTimeCorrection> correct_event_time(const std::string& prosecution_id, int seq,
+                                                               TimePoint occurred_at, const std::string& reason,
+                                                               std::optional<int> expected_version,
+                                                               const Authorizer& authorize,
+                                                               const AuditEntry& audit) override;
   [[nodiscard]] Result<std::vector<HistoryEntry>> history(const std::string& prosecution_id) override;
   [[nodiscard]] Result<std::optional<IdempotencyRecord>> find_idempotent(const std::string& user_id,
                                                                           const std::string& key) override;

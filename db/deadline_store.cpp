@@ -34,7 +34,9 @@ constexpr const char* kInsert =
     " to_timestamp(CAST(:now2 AS double precision) / 1000000))";
 constexpr const char* kUpdate =
     "UPDATE deadlines SET status = :status, met_on_time = CASE WHEN :met < 0 THEN NULL ELSE :met2 = 1 END,"
-    " resolved_on = NULLIF(:resolved, '')::date, note = :note, due_date = :ddate::date,"
+    " resolved_on = NULLIF(:resolved, '')::date, note = :note, due_date = :ddate::date, trigger_date = :tdate::date,"
+    " trigger_at = CASE WHEN CAST(:tat AS bigint) < 0 THEN NULL ELSE to_timestamp(CAST(:tat2 AS double precision) / 1000000) END,"
+    " due_at = CASE WHEN CAST(:dat AS bigint) < 0 THEN NULL ELSE to_timestamp(CAST(:dat2 AS double precision) / 1000000) END,"
     " updated_at = to_timestamp(CAST(:now AS double precision) / 1000000) WHERE id = :id::uuid";
 
 std::string date_text(sys_days d) { return format_date(d); }
@@ -91,9 +93,13 @@ void update(soci::session& sql, const Deadline& d, TimePoint now) {
   const int met = d.met_on_time ? (*d.met_on_time ? 1 : 0) : -1;
   const std::string resolved = d.resolved_on ? date_text(*d.resolved_on) : "";
   const std::string ddate = date_text(d.due_date);
+  const std::string tdate = date_text(d.trigger_date);
+  const long long tat = d.trigger_at ? to_epoch_micros(*d.trigger_at) : -1;
+  const long long dat = d.due_at ? to_epoch_micros(*d.due_at) : -1;
   const long long us = to_epoch_micros(now);
   exec_prepared(sql, kUpdate,
-            {status, std::to_string(met), std::to_string(met), resolved, d.note, ddate, std::to_string(us), d.id});
+                {status, std::to_string(met), std::to_string(met), resolved, d.note, ddate, tdate, std::to_string(tat),
+                 std::to_string(tat), std::to_string(dat), std::to_string(dat), std::to_string(us), d.id});
 }
 
 // Felony unless every count is a misdemeanor (wobblers are charged as felonies here).
@@ -154,6 +160,23 @@ Status record_event_deadlines(soci::session& sql, const std::string& prosecution
   for (const auto& d : plan->changed) update(sql, d, now);
   for (const auto& d : plan->created) insert(sql, prosecution_id, d, now);
   return {};
+}
+
+Result<std::vector<std::string>> correct_event_deadlines(soci::session& sql, const std::string& prosecution_id,
+                                                         const TriggerCorrection& correction, TimePoint now) {
+  auto calendar = load_calendar(sql);
+  if (!calendar) return calendar.error();
+  sql << "SELECT 1 FROM deadlines WHERE prosecution_id = :id::uuid FOR UPDATE", soci::use(prosecution_id, "id");
+  std::vector<Deadline> existing;
+  for (auto& rec : query(sql, "d.prosecution_id = :v::uuid", prosecution_id)) existing.push_back(rec.deadline);
+  auto changed = replan_corrected_trigger(existing, correction, *calendar);
+  if (!changed) return changed.error();
+  std::vector<std::string> ids;
+  for (const auto& d : *changed) {
+    update(sql, d, now);
+    ids.push_back(d.id);
+  }
+  return ids;
 }
 
 Result<std::vector<DeadlineRecord>> PgDeadlineStore::for_prosecution(const std::string& prosecution_id) {

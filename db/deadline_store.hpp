@@ -15,6 +15,14 @@ namespace heat::db {
                                             const ProsecutionSnapshot& before, const ProsecutionSnapshot& after,
                                             TimePoint now);
 
+// Inside the caller's open transaction: recomputes the deadlines of the prosecution that hang
+// on a corrected event time (engine's replan_corrected_trigger) and writes them. Returns the
+// ids of the deadlines it changed. Throws soci errors.
+[[nodiscard]] Result<std::vector<std::string>> correct_event_deadlines(soci::session& sql,
+                                                                       const std::string& prosecution_id,
+                                                                       const TriggerCorrection& correction,
+                                                                       TimePoint now);
+
 // The court calendar with the closures stored in the database.
 [[nodiscard]] Result<CourtCalendar> load_calendar(soci::session& sql);
 

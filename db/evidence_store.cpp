@@ -1,6 +1,7 @@
 #include "db/evidence_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/idempotency.hpp"
 #include "db/errors.hpp"
 #include "db/hashing.hpp"
 #include "db/identity_store.hpp"
@@ -78,15 +79,6 @@ constexpr const char* kDisclosureListSql =
     " AND (:after_at = '' OR (at, id) > (CAST(NULLIF(:after_at2, '') AS timestamptz), CAST(NULLIF(:after_id, '') AS uuid)))"
     " ORDER BY at, id LIMIT :lim";
 // Idempotency-Key storage shared with the case routes (the idempotency_keys table of V0003).
-constexpr const char* kClaimKeySql =
-    "INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, response_status, response_body,"
-    " created_at) VALUES (:user::uuid, :key, :method, :path, :hash, 0, '', CAST(:now AS timestamptz))"
-    " ON CONFLICT DO NOTHING RETURNING 1";
-constexpr const char* kStoreResponseSql =
-    "UPDATE idempotency_keys SET response_status = :status, response_body = :body"
-    " WHERE user_id = :user::uuid AND key = :key";
-constexpr const char* kVictimsTableSql =
-    "SELECT CASE WHEN to_regclass('public.victims') IS NULL THEN 0 ELSE 1 END";
 
 // ---------------------------------------------------------------------------------------
 // Rows
@@ -184,27 +176,6 @@ std::optional<RecordContext> case_context(soci::session& sql, const std::string&
   ctx.lead_dda_id = lead;
   ctx.assigned_dda_ids = split_ids(assigned);
   return ctx;
-}
-
-// Reserves the key at the start of the transaction: a concurrent twin waits here for the first
-// to finish and then finds the key taken (already_exists, kIdempotencyKeyTaken).
-template <class T>
-Status claim_key(soci::session& sql, const Idempotent<T>* idem, TimePoint now) {
-  if (idem == nullptr) return {};
-  const std::string at = format_utc_micros(now);
-  int got = 0;
-  sql << kClaimKeySql, soci::use(idem->user_id, "user"), soci::use(idem->key, "key"), soci::use(idem->method, "method"),
-      soci::use(idem->path, "path"), soci::use(idem->request_hash, "hash"), soci::use(at, "now"), soci::into(got);
-  if (!sql.got_data() || got != 1) return Error::of(ErrorCode::already_exists, kIdempotencyKeyTaken);
-  return {};
-}
-
-template <class T>
-void store_response(soci::session& sql, const Idempotent<T>* idem, const T& value) {
-  if (idem == nullptr || !idem->render) return;
-  const StoredResponse response = idem->render(value);
-  sql << kStoreResponseSql, soci::use(response.status, "status"), soci::use(response.body, "body"),
-      soci::use(idem->user_id, "user"), soci::use(idem->key, "key");
 }
 
 Error not_found(const char* what) { return Error::of(ErrorCode::not_found, std::string("no such ") + what); }
@@ -562,25 +533,5 @@ Result<std::vector<Disclosure>> PgEvidenceStore::disclosures(const DisclosureFil
 
 // ---------------------------------------------------------------------------------------
 // Victims' identity values
-
-Result<std::vector<VictimIdentityValue>> PgVictimIdentitySource::identities_for_case(const std::string& case_id) {
-  if (!is_uuid(case_id)) return std::vector<VictimIdentityValue>();
-  auto lease = pool_.acquire();
-  if (!lease) return lease.error();
-  try {
-    int exists = 0;
-    **lease << kVictimsTableSql, soci::into(exists);
-    if (exists == 0) return std::vector<VictimIdentityValue>();
-    return load_linked_identities(**lease, case_id);
-  } catch (...) {
-    return current_exception_to_error();
-  }
-}
-
-std::vector<VictimIdentityValue> PgVictimIdentitySource::load_linked_identities(soci::session&, const std::string&) {
-  // Until the victims work (issue 6) supplies decryption of the legal name, address, phone
-  // and date of birth, there is nothing to compare against.
-  return {};
-}
 
 }  // namespace heat::db

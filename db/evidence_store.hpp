@@ -36,23 +36,4 @@ class PgEvidenceStore final : public EvidenceStore {
   Pool& pool_;
 };
 
-// Returns nothing while the database has no victims table (to_regclass('public.victims')).
-// When it exists, load_linked_identities() is the extension point that reads the linked
-// victims' legal name, address, phone and date of birth; decrypting them belongs to the
-// victims work (issue 6), so it returns nothing until that is wired in.
-class PgVictimIdentitySource : public VictimIdentitySource {
- public:
-  explicit PgVictimIdentitySource(Pool& pool) : pool_(pool) {}
-  [[nodiscard]] Result<std::vector<VictimIdentityValue>> identities_for_case(const std::string& case_id) override;
-
- protected:
-  // EXTENSION POINT (issue 6): the decrypted identity values of the victims linked to any
-  // prosecution of the case. Called only when public.victims exists.
-  [[nodiscard]] virtual std::vector<VictimIdentityValue> load_linked_identities(soci::session& sql,
-                                                                           const std::string& case_id);
-
- private:
-  Pool& pool_;
-};
-
 }  // namespace heat::db

@@ -25,7 +25,7 @@ class AesGcmCipher final : public FieldCipher {
 
   [[nodiscard]] Result<std::string> seal(std::string_view plaintext) const override;
   [[nodiscard]] Result<std::string> open(std::string_view sealed) const override;
-  [[nodiscard]] const std::string& current_key_id() const { return current_id_; }
+  [[nodiscard]] const std::string& current_key_id() const override { return current_id_; }
 
   // The key's id: the first 16 hex characters of SHA-256("heatwatch-key-id" | key).
   [[nodiscard]] static std::string key_id(const Key256& key);

@@ -6,6 +6,8 @@
 #include <soci/boost-optional.h>
 #include <soci/soci.h>
 
+#include <stdexcept>
+
 namespace heat::db {
 namespace {
 
@@ -22,8 +24,19 @@ constexpr const char* kSessionColumns =
 // to_timestamp takes seconds as double precision: microseconds survive for centuries.
 constexpr const char* kMicrosToTs = "to_timestamp(CAST(:us AS double precision) / 1000000)";
 
+// Sealed secrets ("v1:...") are opened; a legacy plain one is read as it is (`heatwatch
+// reseal` seals those). Without a cipher (user administration) the sealed text stays: the
+// account still shows as enrolled, and no code can ever match it. A secret the cipher cannot
+// open throws: sign-in fails closed, never falls back to "no second factor".
+std::string totp_secret_of(const std::string& stored, const FieldCipher* cipher) {
+  if (stored.rfind("v1:", 0) != 0 || cipher == nullptr) return stored;
+  auto plain = cipher->open(stored);
+  if (!plain) throw std::runtime_error("a TOTP secret cannot be opened with the configured keys");
+  return std::move(*plain);
+}
+
 template <class Row>
-User read_user(const Row& r) {
+User read_user(const Row& r, const FieldCipher* cipher) {
   User u;
   u.id = r.template get<std::string>(0);
   u.username = r.template get<std::string>(1);
@@ -33,7 +46,7 @@ User read_user(const Row& r) {
   u.agency_id = r.template get<std::string>(5);
   u.active = r.template get<int>(6) != 0;
   u.password_hash = r.template get<std::string>(7);
-  if (r.get_indicator(8) == soci::i_ok) u.totp_secret = r.template get<std::string>(8);
+  if (r.get_indicator(8) == soci::i_ok) u.totp_secret = totp_secret_of(r.template get<std::string>(8), cipher);
   if (r.get_indicator(9) == soci::i_ok) u.totp_last_step = r.template get<long long>(9);
   u.failed_logins = r.template get<int>(10);
   u.locked = r.template get<int>(11) != 0;
@@ -50,12 +63,14 @@ Status as_status(Pool& pool, F&& fn) {
   return {};
 }
 
-Result<std::optional<User>> find_one(Pool& pool, const std::string& where, const std::string& value) {
+Result<std::optional<User>> find_one(Pool& pool, const FieldCipher* cipher, const std::string& where,
+                                     const std::string& value) {
   auto lease = pool.acquire();
   if (!lease) return lease.error();
   try {
     const std::string text = std::string(kUserColumns) + " WHERE " + where;
-    for (const auto& r : exec_prepared(**lease, text.c_str(), {value})) return std::optional<User>(read_user(r));
+    for (const auto& r : exec_prepared(**lease, text.c_str(), {value}))
+      return std::optional<User>(read_user(r, cipher));
     return std::optional<User>();
   } catch (...) {
     return current_exception_to_error();
@@ -81,12 +96,12 @@ long long to_epoch_micros(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint from_epoch_micros(long long us) { return TimePoint(std::chrono::microseconds(us)); }
 
 Result<std::optional<User>> PgIdentityStore::find_user_by_username(const std::string& username) {
-  return find_one(pool_, "lower(username) = lower(:v)", username);
+  return find_one(pool_, cipher_, "lower(username) = lower(:v)", username);
 }
 
 Result<std::optional<User>> PgIdentityStore::find_user(const std::string& id) {
   if (!is_uuid(id)) return std::optional<User>();
-  return find_one(pool_, "id = :v::uuid", id);
+  return find_one(pool_, cipher_, "id = :v::uuid", id);
 }
 
 Result<User> PgIdentityStore::create_user(const NewUser& nu, const AuditEntry& audit) {
@@ -118,7 +133,7 @@ Result<std::vector<User>> PgIdentityStore::list_users() {
   try {
     std::vector<User> out;
     soci::rowset<soci::row> rows = ((**lease).prepare << std::string(kUserColumns) + " ORDER BY lower(username)");
-    for (const auto& r : rows) out.push_back(read_user(r));
+    for (const auto& r : rows) out.push_back(read_user(r, cipher_));
     return out;
   } catch (...) {
     return current_exception_to_error();
@@ -256,10 +271,16 @@ Status PgIdentityStore::revoke_session(const std::string& token_hash, TimePoint 
 
 Status PgIdentityStore::set_totp_secret(const std::string& user_id, const std::string& secret,
                                         const AuditEntry& audit) {
+  std::string stored = secret;
+  if (cipher_ != nullptr && !secret.empty()) {
+    auto sealed = cipher_->seal(secret);
+    if (!sealed) return sealed.error();
+    stored = std::move(*sealed);
+  }
   return as_status(pool_, [&](soci::session& sql) -> Status {
     int found = 0;
     sql << "UPDATE users SET totp_secret = :s, totp_last_step = NULL WHERE id = :u::uuid RETURNING 1",
-        soci::use(secret, "s"), soci::use(user_id, "u"), soci::into(found);
+        soci::use(stored, "s"), soci::use(user_id, "u"), soci::into(found);
     if (found == 0) return Error::of(ErrorCode::not_found, "no such user");
     append_audit(sql, audit);
     return {};

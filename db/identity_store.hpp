@@ -2,13 +2,17 @@
 #pragma once
 
 #include "db/pool.hpp"
+#include "engine/field_cipher.hpp"
 #include "engine/identity.hpp"
 
 namespace heat::db {
 
 class PgIdentityStore final : public IdentityStore {
  public:
-  explicit PgIdentityStore(Pool& pool) : pool_(pool) {}
+  // With a cipher, TOTP secrets are stored sealed (like victims' identities) and opened on
+  // read; without one (user administration from the command line) a sealed secret cannot be
+  // read and the read fails closed.
+  explicit PgIdentityStore(Pool& pool, const FieldCipher* cipher = nullptr) : pool_(pool), cipher_(cipher) {}
   [[nodiscard]] Result<std::optional<User>> find_user_by_username(const std::string& username) override;
   [[nodiscard]] Result<std::optional<User>> find_user(const std::string& id) override;
   [[nodiscard]] Result<User> create_user(const NewUser& user, const AuditEntry& audit) override;
@@ -30,6 +34,7 @@ class PgIdentityStore final : public IdentityStore {
 
  private:
   Pool& pool_;
+  const FieldCipher* cipher_;
 };
 
 // Microseconds since the epoch <-> TimePoint, for binding timestamps as integers.

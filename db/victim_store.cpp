@@ -1,6 +1,7 @@
 #include "db/victim_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/idempotency.hpp"
 #include "db/errors.hpp"
 #include "db/identity_store.hpp"
 #include "engine/cases.hpp"
@@ -98,7 +99,8 @@ constexpr const char* kQueueAlertSql =
     " ON CONFLICT (user_id, dedupe_key) DO NOTHING";
 constexpr const char* kNotificationColumns =
     "SELECT id::text, user_id::text, kind, subject_id, payload, (extract(epoch FROM created_at) * 1000000)::bigint,"
-    " (extract(epoch FROM read_at) * 1000000)::bigint FROM notifications";
+    " (extract(epoch FROM read_at) * 1000000)::bigint, (extract(epoch FROM delivered_at) * 1000000)::bigint"
+    " FROM notifications";
 
 // ---------------------------------------------------------------------------------------
 // Helpers
@@ -191,6 +193,7 @@ Notification read_notification(const soci::row& r) {
   n.payload = r.get<std::string>(4);
   n.created_at = from_epoch_micros(r.get<long long>(5));
   if (r.get_indicator(6) == soci::i_ok) n.read_at = from_epoch_micros(r.get<long long>(6));
+  if (r.get_indicator(7) == soci::i_ok) n.delivered_at = from_epoch_micros(r.get<long long>(7));
   return n;
 }
 
@@ -291,7 +294,8 @@ std::optional<Victim> PgVictimStore::load(soci::session& sql, const std::string&
   return out;
 }
 
-Result<Victim> PgVictimStore::create_victim(const NewVictim& nv, const AuditEntry& audit) {
+Result<Victim> PgVictimStore::create_victim(const NewVictim& nv, const AuditEntry& audit,
+    const Idempotent<Victim>* idem) {
   auto name = cipher_.seal(nv.identity.legal_name);
   if (!name) return name.error();
   auto dob = seal_optional(cipher_, nv.identity.dob ? std::optional<std::string>(format_date(*nv.identity.dob))
@@ -302,6 +306,7 @@ Result<Victim> PgVictimStore::create_victim(const NewVictim& nv, const AuditEntr
   auto notes = seal_optional(cipher_, nv.identity.safety_notes);
   if (!notes) return notes.error();
   return in_transaction(pool_, [&](soci::session& sql) -> Result<Victim> {
+   return idempotent_write(sql, idem, audit.at, [&]() -> Result<Victim> {
     if (!nv.advocate_id.empty()) {
       if (!is_uuid(nv.advocate_id)) return Error::invalid("advocate_id", "must be a user id");
       std::string role, unit;
@@ -336,6 +341,7 @@ Result<Victim> PgVictimStore::create_victim(const NewVictim& nv, const AuditEntr
     auto v = load(sql, id);
     if (!v) return not_found("victim");
     return std::move(*v);
+    });
   });
 }
 
@@ -395,10 +401,12 @@ Result<VictimIdentity> PgVictimStore::read_identity(const std::string& id, const
 
 Result<VictimLink> PgVictimStore::link(const std::string& victim_id, const std::string& prosecution_id,
                                        const std::string& role, const VictimAuthorizer& authorize,
-                                       const AuditEntry& audit) {
+                                       const AuditEntry& audit,
+    const Idempotent<VictimLink>* idem) {
   if (!is_uuid(victim_id)) return not_found("victim");
   if (!is_uuid(prosecution_id)) return not_found("prosecution");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<VictimLink> {
+   return idempotent_write(sql, idem, audit.at, [&]() -> Result<VictimLink> {
     std::string victim_unit;
     sql << kLockVictimSql, soci::use(victim_id, "id"), soci::into(victim_unit);
     if (!sql.got_data()) return not_found("victim");
@@ -421,6 +429,7 @@ Result<VictimLink> PgVictimStore::link(const std::string& victim_id, const std::
     sql << kBumpVictimSql, soci::use(us, "us"), soci::use(victim_id, "id");
     append_audit(sql, audit_for(audit, "victim", victim_id, {{"prosecution_id", prosecution_id}, {"role", role}}));
     return VictimLink{victim_id, prosecution_id, case_id, role, audit.at};
+    });
   });
 }
 
@@ -458,9 +467,11 @@ Result<std::vector<ServiceItem>> PgVictimStore::service_plan(const std::string& 
 }
 
 Result<ServiceItem> PgVictimStore::add_service_item(const std::string& victim_id, const NewServiceItem& item,
-                                                    const AuditEntry& audit) {
+                                                    const AuditEntry& audit,
+    const Idempotent<ServiceItem>* idem) {
   if (!is_uuid(victim_id)) return not_found("victim");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<ServiceItem> {
+   return idempotent_write(sql, idem, audit.at, [&]() -> Result<ServiceItem> {
     std::string unit;
     sql << kLockVictimSql, soci::use(victim_id, "id"), soci::into(unit);
     if (!sql.got_data()) return not_found("victim");
@@ -477,6 +488,7 @@ Result<ServiceItem> PgVictimStore::add_service_item(const std::string& victim_id
     auto stored = load_item(sql, id);
     if (!stored) return not_found("service plan item");
     return std::move(*stored);
+    });
   });
 }
 
@@ -521,10 +533,12 @@ Result<ServiceItem> PgVictimStore::patch_service_item(const std::string& victim_
 // ---------------------------------------------------------------------------------------
 // Marsy's Law
 
-Result<RightsEntry> PgVictimStore::add_rights_entry(const RightsEntry& e, const AuditEntry& audit) {
+Result<RightsEntry> PgVictimStore::add_rights_entry(const RightsEntry& e, const AuditEntry& audit,
+    const Idempotent<RightsEntry>* idem) {
   if (!is_uuid(e.prosecution_id)) return not_found("prosecution");
   if (!is_uuid(e.victim_id)) return Error::invalid("victim_id", "not a victim linked to this prosecution");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<RightsEntry> {
+   return idempotent_write(sql, idem, audit.at, [&]() -> Result<RightsEntry> {
     int linked = 0;
     sql << kIsLinkedSql, soci::use(e.prosecution_id, "pid"), soci::use(e.victim_id, "vid"), soci::into(linked);
     if (!sql.got_data()) return Error::invalid("victim_id", "not a victim linked to this prosecution");
@@ -543,6 +557,7 @@ Result<RightsEntry> PgVictimStore::add_rights_entry(const RightsEntry& e, const 
                                     soci::use(id, "id"));
     for (const auto& r : rows) return read_rights(r);
     return not_found("victim rights entry");
+    });
   });
 }
 
@@ -606,8 +621,10 @@ std::vector<std::string> meeting_agencies(soci::session& sql, const std::string&
 
 }  // namespace
 
-Result<Agency> PgVictimStore::create_agency(const Agency& agency, const AuditEntry& audit) {
+Result<Agency> PgVictimStore::create_agency(const Agency& agency, const AuditEntry& audit,
+    const Idempotent<Agency>* idem) {
   return in_transaction(pool_, [&](soci::session& sql) -> Result<Agency> {
+   return idempotent_write(sql, idem, audit.at, [&]() -> Result<Agency> {
     std::vector<std::string> scope;
     for (Field f : agency.mou_scope) scope.emplace_back(to_string(f));
     const std::string scope_text = json_text(scope);
@@ -621,6 +638,7 @@ Result<Agency> PgVictimStore::create_agency(const Agency& agency, const AuditEnt
     Agency out = agency;
     out.id = id;
     return out;
+    });
   });
 }
 
@@ -646,10 +664,12 @@ Result<std::optional<Agency>> PgVictimStore::get_agency(const std::string& id) {
   }
 }
 
-Result<MdtMeeting> PgVictimStore::create_meeting(const MdtMeeting& meeting, const AuditEntry& audit) {
+Result<MdtMeeting> PgVictimStore::create_meeting(const MdtMeeting& meeting, const AuditEntry& audit,
+    const Idempotent<MdtMeeting>* idem) {
   for (const auto& a : meeting.agency_ids)
     if (!is_uuid(a)) return Error::invalid("agency_ids", "not an agency id: " + a);
   return in_transaction(pool_, [&](soci::session& sql) -> Result<MdtMeeting> {
+   return idempotent_write(sql, idem, audit.at, [&]() -> Result<MdtMeeting> {
     const std::string date = format_date(meeting.date);
     const long long us = to_epoch_micros(audit.at);
     const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
@@ -671,6 +691,7 @@ Result<MdtMeeting> PgVictimStore::create_meeting(const MdtMeeting& meeting, cons
     out.id = id;
     out.agency_ids = meeting_agencies(sql, id);
     return out;
+    });
   });
 }
 
@@ -693,9 +714,11 @@ Result<std::vector<MdtMeeting>> PgVictimStore::meetings_on(std::chrono::sys_days
   }
 }
 
-Result<MdtReview> PgVictimStore::add_review(const MdtReview& review, const AuditEntry& audit) {
+Result<MdtReview> PgVictimStore::add_review(const MdtReview& review, const AuditEntry& audit,
+    const Idempotent<MdtReview>* idem) {
   if (!is_uuid(review.victim_id)) return not_found("victim");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<MdtReview> {
+   return idempotent_write(sql, idem, audit.at, [&]() -> Result<MdtReview> {
     std::string unit;
     sql << kLockVictimSql, soci::use(review.victim_id, "id"), soci::into(unit);
     if (!sql.got_data()) return not_found("victim");
@@ -722,6 +745,7 @@ Result<MdtReview> PgVictimStore::add_review(const MdtReview& review, const Audit
         (sql.prepare << std::string(kReviewColumns) + " WHERE id = :id::uuid", soci::use(id, "id"));
     for (const auto& r : rows) return read_review(r);
     return not_found("review");
+    });
   });
 }
 
@@ -768,11 +792,13 @@ Result<std::vector<AgendaItem>> PgVictimStore::agenda(const MdtMeeting& meeting)
 // ---------------------------------------------------------------------------------------
 // Protective orders
 
-Result<ProtectiveOrder> PgVictimStore::add_protective_order(const ProtectiveOrder& order, const AuditEntry& audit) {
+Result<ProtectiveOrder> PgVictimStore::add_protective_order(const ProtectiveOrder& order, const AuditEntry& audit,
+    const Idempotent<ProtectiveOrder>* idem) {
   if (!is_uuid(order.prosecution_id)) return not_found("prosecution");
   for (const auto& v : order.protected_victim_ids)
     if (!is_uuid(v)) return Error::invalid("protected_victim_ids", "not a victim id: " + v);
   return in_transaction(pool_, [&](soci::session& sql) -> Result<ProtectiveOrder> {
+   return idempotent_write(sql, idem, audit.at, [&]() -> Result<ProtectiveOrder> {
     const std::string issued = format_date(order.issued_on), expires = format_date(order.expires_on);
     const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
     const long long us = to_epoch_micros(audit.at);
@@ -796,6 +822,7 @@ Result<ProtectiveOrder> PgVictimStore::add_protective_order(const ProtectiveOrde
     out.id = id;
     out.created_at = audit.at;
     return out;
+    });
   });
 }
 
@@ -831,36 +858,43 @@ Result<int> PgVictimStore::sweep_protective_orders(TimePoint now, const std::vec
 // ---------------------------------------------------------------------------------------
 // The redaction check's identity values
 
-std::vector<VictimIdentityValue> PgSealedVictimIdentitySource::load_linked_identities(soci::session& sql,
-                                                                                      const std::string& case_id) {
-  std::vector<VictimIdentityValue> out;
-  auto open = [&](const std::string& sealed) {
-    auto plain = cipher_.open(sealed);
-    if (!plain) throw std::runtime_error("a victim's identity cannot be opened with the configured keys");
-    return std::move(*plain);
-  };
-  soci::rowset<soci::row> rows =
-      (sql.prepare << "SELECT DISTINCT v.id::text, v.legal_name_sealed, v.dob_sealed, v.contact_sealed FROM victims v"
-                      " JOIN victim_links l ON l.victim_id = v.id JOIN prosecutions p ON p.id = l.prosecution_id"
-                      " WHERE p.case_id = :cid::uuid ORDER BY 1",
-       soci::use(case_id, "cid"));
-  for (const auto& r : rows) {
-    out.push_back({"legal_name", open(r.get<std::string>(1))});
-    if (auto dob = text_column(r, 2)) out.push_back({"dob", open(*dob)});
-    if (auto contact = text_column(r, 3)) {
-      boost::system::error_code ec;
-      json::value v = json::parse(open(*contact), ec);
-      if (ec || !v.is_object()) continue;
-      // {"phone": ..., "address": ..., "email": ...}: phone-like keys are matched as numbers.
-      for (const auto& kv : v.as_object()) {
-        if (!kv.value().is_string() || kv.value().as_string().empty()) continue;
-        const std::string key(kv.key());
-        const bool phone = key.find("phone") != std::string::npos || key == "mobile" || key == "cell";
-        out.push_back({phone ? "phone" : key, std::string(kv.value().as_string())});
+Result<std::vector<VictimIdentityValue>> PgSealedVictimIdentitySource::identities_for_case(const std::string& case_id) {
+  if (!is_uuid(case_id)) return std::vector<VictimIdentityValue>();
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  soci::session& sql = **lease;
+  try {
+    std::vector<VictimIdentityValue> out;
+    auto open = [&](const std::string& sealed) {
+      auto plain = cipher_.open(sealed);
+      if (!plain) throw std::runtime_error("a victim's identity cannot be opened with the configured keys");
+      return std::move(*plain);
+    };
+    soci::rowset<soci::row> rows =
+        (sql.prepare << "SELECT DISTINCT v.id::text, v.legal_name_sealed, v.dob_sealed, v.contact_sealed FROM victims v"
+                        " JOIN victim_links l ON l.victim_id = v.id JOIN prosecutions p ON p.id = l.prosecution_id"
+                        " WHERE p.case_id = :cid::uuid ORDER BY 1",
+         soci::use(case_id, "cid"));
+    for (const auto& r : rows) {
+      out.push_back({"legal_name", open(r.get<std::string>(1))});
+      if (auto dob = text_column(r, 2)) out.push_back({"dob", open(*dob)});
+      if (auto contact = text_column(r, 3)) {
+        boost::system::error_code ec;
+        json::value v = json::parse(open(*contact), ec);
+        if (ec || !v.is_object()) continue;
+        // {"phone": ..., "address": ..., "email": ...}: phone-like keys are matched as numbers.
+        for (const auto& kv : v.as_object()) {
+          if (!kv.value().is_string() || kv.value().as_string().empty()) continue;
+          const std::string key(kv.key());
+          const bool phone = key.find("phone") != std::string::npos || key == "mobile" || key == "cell";
+          out.push_back({phone ? "phone" : key, std::string(kv.value().as_string())});
+        }
       }
     }
+    return out;
+  } catch (...) {
+    return current_exception_to_error();
   }
-  return out;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -927,6 +961,55 @@ Result<Notification> PgNotificationStore::mark_read(const std::string& id, TimeP
         (sql.prepare << std::string(kNotificationColumns) + " WHERE id = :id::uuid", soci::use(id, "id"));
     for (const auto& r : rows) return read_notification(r);
     return not_found("notification");
+  });
+}
+
+Result<DeliveryReport> PgNotificationStore::deliver_pending(TimePoint now,
+                                                           const std::vector<NotificationChannel*>& channels,
+                                                           int limit) {
+  return in_transaction(pool_, [&](soci::session& sql) -> Result<DeliveryReport> {
+    DeliveryReport report;
+    const long long us = to_epoch_micros(now);
+    std::vector<Notification> pending;
+    soci::rowset<soci::row> rows =
+        (sql.prepare << std::string(kNotificationColumns) +
+                            " WHERE id IN (SELECT id FROM notifications WHERE delivered_at IS NULL ORDER BY created_at"
+                            " LIMIT :lim FOR UPDATE SKIP LOCKED) ORDER BY created_at",
+         soci::use(limit, "lim"));
+    for (const auto& r : rows) pending.push_back(read_notification(r));
+    for (const auto& n : pending) {
+      bool all = true;
+      for (NotificationChannel* channel : channels) {
+        const std::string name(channel->name());
+        int done = 0;
+        sql << "SELECT count(*) FROM notification_deliveries WHERE notification_id = :id::uuid AND channel = :ch"
+               " AND delivered_at IS NOT NULL",
+            soci::use(n.id, "id"), soci::use(name, "ch"), soci::into(done);
+        if (done > 0) continue;
+        const Status sent = channel->deliver(n);
+        const int ok = sent ? 1 : 0;
+        const std::string error = sent ? std::string() : sent.error().message;
+        sql << "INSERT INTO notification_deliveries (notification_id, channel, attempts, delivered_at, last_error,"
+               " last_attempt_at) VALUES (:id::uuid, :ch, 1, CASE WHEN CAST(:ok AS integer) = 1 THEN"
+               " to_timestamp(CAST(:us AS double precision) / 1000000) END, NULLIF(:err, ''),"
+               " to_timestamp(CAST(:us2 AS double precision) / 1000000))"
+               " ON CONFLICT (notification_id, channel) DO UPDATE SET attempts = notification_deliveries.attempts + 1,"
+               " delivered_at = EXCLUDED.delivered_at, last_error = EXCLUDED.last_error,"
+               " last_attempt_at = EXCLUDED.last_attempt_at",
+            soci::use(n.id, "id"), soci::use(name, "ch"), soci::use(ok, "ok"), soci::use(us, "us"),
+            soci::use(error, "err"), soci::use(us, "us2");
+        if (!sent) {
+          all = false;
+          ++report.failed;
+        }
+      }
+      if (!all) continue;
+      sql << "UPDATE notifications SET delivered_at = to_timestamp(CAST(:us AS double precision) / 1000000)"
+             " WHERE id = :id::uuid",
+          soci::use(us, "us"), soci::use(n.id, "id");
+      ++report.delivered;
+    }
+    return report;
   });
 }
 

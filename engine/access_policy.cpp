@@ -342,6 +342,7 @@ constexpr RouteSpec kRoutes[] = {
   {"GET",    "/api/v1/prosecutions/{id}",                       Action::prosecution_read},
   {"POST",   "/api/v1/prosecutions/{id}/events",                Action::prosecution_event},
   {"GET",    "/api/v1/prosecutions/{id}/history",               Action::prosecution_history},
+  {"POST",   "/api/v1/prosecutions/{id}/history/{seq}/correction", Action::prosecution_event, std::nullopt, false},
   {"GET",    "/api/v1/statutes",                                Action::statute_list},
   {"POST",   "/api/v1/prosecutions/{id}/charges",               Action::charge_create},
   {"PATCH",  "/api/v1/charges/{id}",                            Action::charge_update},

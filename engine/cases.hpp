@@ -11,6 +11,7 @@
 #include "engine/access_policy.hpp"
 #include "engine/clock.hpp"
 #include "engine/identity.hpp"
+#include "engine/idempotency.hpp"
 #include "engine/prosecution.hpp"
 #include "engine/result.hpp"
 
@@ -142,6 +143,20 @@ struct HistoryEntry {
   Stage from_stage = Stage::referred;
   Stage to_stage = Stage::referred;
   std::string fields = "{}";  // JSON object text
+  std::optional<TimePoint> originally_occurred_at;  // set when the time was corrected
+  std::string correction_reason;                    // the latest correction's reason
+};
+
+// A lifecycle event's time entered wrong, corrected (the log row stays; the correction is
+// recorded beside it with its reason, and the deadlines hanging on the event recomputed).
+struct EventTimeCorrection {
+  int seq = 0;
+  std::string event;
+  TimePoint previous_occurred_at{};
+  TimePoint occurred_at{};
+  std::string reason;
+  std::vector<std::string> recomputed_deadline_ids;
+  int version = 0;  // the prosecution's version after the correction
 };
 
 inline constexpr const char* kAddChargeEvent = "add_charge";
@@ -165,33 +180,6 @@ using EventDecider = std::function<Result<EventOutcome>(const ProsecutionSnapsho
 // Called inside a write's transaction, after the record is locked and before anything is
 // checked or written: may the caller act on a record with this context? An error aborts.
 using Authorizer = std::function<Status(const RecordContext&)>;
-
-// The stored first response to an idempotent POST.
-struct StoredResponse {
-  int status = 0;
-  std::string body;
-};
-
-struct IdempotencyRecord {
-  std::string method;
-  std::string path;
-  std::string request_hash;
-  StoredResponse response;
-};
-
-// Asks a write to store its response under (user_id, key) in the same transaction. When the
-// key is already taken (a concurrent request with the same key committed first) the write
-// is undone and returns already_exists with message kIdempotencyKeyTaken.
-template <class T>
-struct Idempotent {
-  std::string user_id;
-  std::string key;
-  std::string method;
-  std::string path;
-  std::string request_hash;
-  std::function<StoredResponse(const T&)> render;
-};
-inline constexpr const char* kIdempotencyKeyTaken = "idempotency key already used";
 
 struct ReassignRequest {
   std::string from_dda_id;
@@ -258,7 +246,16 @@ class CaseStore {
                                                               const EventDecider& decide,
                                                               const Authorizer& authorize, const AuditEntry& audit,
                                                               const Idempotent<ProsecutionRecord>* idem) = 0;
-  // The log, oldest first.
+  // Corrects the time of the lifecycle event logged as `seq` (version + 1): invalid_argument
+  // for a blank reason, not_found for no such event, domain_rule when the corrected time would
+  // put the event before the one logged before it or after the one logged after it.
+  [[nodiscard]] virtual Result<EventTimeCorrection> correct_event_time(const std::string& prosecution_id, int seq,
+                                                                       TimePoint occurred_at,
+                                                                       const std::string& reason,
+                                                                       std::optional<int> expected_version,
+                                                                       const Authorizer& authorize,
+                                                                       const AuditEntry& audit) = 0;
+  // The log, oldest first, each entry at its effective (latest corrected) time.
   [[nodiscard]] virtual Result<std::vector<HistoryEntry>> history(const std::string& prosecution_id) = 0;
 
   // A stored response for (user_id, key), if any.

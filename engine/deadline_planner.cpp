@@ -1,5 +1,7 @@
 #include "engine/deadline_planner.hpp"
 
+#include "engine/cases.hpp"
+
 #include <algorithm>
 #include <array>
 
@@ -148,6 +150,59 @@ Result<DeadlinePlan> plan_deadlines(const std::vector<Deadline>& existing, const
     }
   }
   return plan;
+}
+
+namespace {
+
+// Whether `event` (a lifecycle event name) is one of the events that meet `rule`. "arraign"
+// stands for both arraignment rows (on a complaint or on an indictment).
+bool meets(const DeadlineRule& rule, const std::string& event) {
+  if (event == "arraign") return rule.met_by.contains(DeadlineEvent::arraign) || rule.met_by.contains(DeadlineEvent::indict);
+  auto e = parse_deadline_event(event);
+  return e && rule.met_by.contains(*e);
+}
+
+}  // namespace
+
+Result<std::vector<Deadline>> replan_corrected_trigger(const std::vector<Deadline>& existing,
+                                                       const TriggerCorrection& c, const CourtCalendar& calendar) {
+  std::vector<Deadline> changed;
+  const std::string why = c.event + " corrected from " + format_date(c.previous_date) + " to " +
+                          format_date(c.corrected_date) + ": " + c.reason;
+  for (Deadline d : existing) {
+    if (d.status == DeadlineStatus::superseded) continue;
+    auto rule = find_deadline_rule(d.rule_id);
+    if (!rule) return rule.error();
+    const bool started = d.trigger == c.event && !c.counts_from_field &&
+                         (d.trigger_at ? *d.trigger_at == c.previous_at : d.trigger_date == c.previous_date);
+    const bool met = d.status == DeadlineStatus::met && d.resolved_on == c.previous_date && meets(*rule, c.event);
+    if (!started && !met) continue;
+    const auto was_due = d.due_date;
+    if (started) {
+      DeadlineRule r = *rule;
+      if (c.event == "withdraw_time_waiver") r.period = rule->after_withdrawal;
+      auto due = rule->unit == PeriodUnit::hours ? compute_due(r, c.corrected_at, calendar)
+                                                 : compute_due(r, c.corrected_date, calendar);
+      if (!due) return due.error();
+      d.trigger_date = c.corrected_date;
+      if (d.trigger_at) d.trigger_at = c.corrected_at;
+      d.due_date = due->date;
+      d.due_at = due->instant;
+    }
+    if (met) d.resolved_on = c.corrected_date;
+    if (d.status == DeadlineStatus::met && d.resolved_on) {
+      // Met by this event: the corrected instant decides. Met by another: that day does.
+      if (met) d.met_on_time = d.due_at ? c.corrected_at <= *d.due_at : c.corrected_date <= d.due_date;
+      else d.met_on_time = *d.resolved_on <= d.due_date;
+    }
+    if (d.status == DeadlineStatus::missed && d.due_date >= c.today) {
+      d.status = DeadlineStatus::open;
+      d.resolved_on.reset();
+    }
+    d.note = "recomputed: " + why + (started ? " (was due " + format_date(was_due) + ")" : "");
+    changed.push_back(std::move(d));
+  }
+  return changed;
 }
 
 }  // namespace heat

@@ -55,6 +55,27 @@ struct DeadlinePlan {
 [[nodiscard]] Result<DeadlinePlan> plan_deadlines(const std::vector<Deadline>& existing,
                                                   const DeadlineEventContext& context, const CourtCalendar& calendar);
 
+// A lifecycle event's time entered wrong and corrected: which deadlines hang on it.
+struct TriggerCorrection {
+  std::string event;  // the corrected transition's event
+  TimePoint previous_at;
+  TimePoint corrected_at;
+  std::chrono::sys_days previous_date;   // court-local date of previous_at
+  std::chrono::sys_days corrected_date;  // court-local date of corrected_at
+  // set_trial_date counts from the trial date and clear_warrant from the next appearance
+  // when one was entered: those deadlines hang on a field, not on the event's time.
+  bool counts_from_field = false;
+  std::chrono::sys_days today;  // a missed deadline whose new due is today or later is open again
+  std::string reason;
+};
+
+// The deadlines (by id, with new dates, status and a note saying why) that a corrected
+// trigger moves: those it started (recounted from the corrected time) and those it met
+// (met_on_time decided again). Superseded deadlines are history and stay as they were.
+[[nodiscard]] Result<std::vector<Deadline>> replan_corrected_trigger(const std::vector<Deadline>& existing,
+                                                                     const TriggerCorrection& correction,
+                                                                     const CourtCalendar& calendar);
+
 // Open deadlines whose due day (or instant) has passed at `now`: they become missed.
 [[nodiscard]] bool is_past_due(const Deadline& d, TimePoint now, std::chrono::sys_days today);
 

@@ -18,6 +18,8 @@ class FieldCipher {
   // Decrypts with the key the value names. domain_rule when that key is not in the ring or
   // the value was altered (authentication fails).
   [[nodiscard]] virtual Result<std::string> open(std::string_view sealed) const = 0;
+  // The id of the key seal() uses; values naming another key are due for re-sealing.
+  [[nodiscard]] virtual const std::string& current_key_id() const = 0;
 };
 
 }  // namespace heat

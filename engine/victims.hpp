@@ -8,6 +8,7 @@
 #include "engine/access_policy.hpp"
 #include "engine/clock.hpp"
 #include "engine/identity.hpp"
+#include "engine/idempotency.hpp"
 #include "engine/result.hpp"
 
 #include <chrono>
@@ -213,7 +214,8 @@ class VictimStore {
 
   // Seals the identity, numbers the pseudonym within (unit, prefix) and audits, in one
   // transaction. invalid_argument (advocate_id) when the advocate is not an active advocate.
-  [[nodiscard]] virtual Result<Victim> create_victim(const NewVictim& v, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<Victim> create_victim(const NewVictim& v, const AuditEntry& audit,
+      const Idempotent<Victim>* idem) = 0;
   // The pseudonymous record (nullopt when absent).
   [[nodiscard]] virtual Result<std::optional<Victim>> get_victim(const std::string& id) = 0;
   // Opens the sealed identity and appends `audit` (action victim.identity_read) in one
@@ -224,12 +226,14 @@ class VictimStore {
   // already_exists when linked already.
   [[nodiscard]] virtual Result<VictimLink> link(const std::string& victim_id, const std::string& prosecution_id,
                                                 const std::string& role, const VictimAuthorizer& authorize,
-                                                const AuditEntry& audit) = 0;
+                                                const AuditEntry& audit,
+      const Idempotent<VictimLink>* idem) = 0;
   [[nodiscard]] virtual Result<std::vector<LinkedVictim>> linked_victims(const std::string& prosecution_id) = 0;
 
   [[nodiscard]] virtual Result<std::vector<ServiceItem>> service_plan(const std::string& victim_id) = 0;
   [[nodiscard]] virtual Result<ServiceItem> add_service_item(const std::string& victim_id, const NewServiceItem& item,
-                                                             const AuditEntry& audit) = 0;
+                                                             const AuditEntry& audit,
+      const Idempotent<ServiceItem>* idem) = 0;
   // Under the item's row lock: If-Match (412), the status decider (409), then the write.
   [[nodiscard]] virtual Result<ServiceItem> patch_service_item(const std::string& victim_id,
                                                                const std::string& item_id,
@@ -239,24 +243,29 @@ class VictimStore {
                                                                const AuditEntry& audit) = 0;
 
   // not_found (victim_id) when the victim is not linked to the prosecution.
-  [[nodiscard]] virtual Result<RightsEntry> add_rights_entry(const RightsEntry& entry, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<RightsEntry> add_rights_entry(const RightsEntry& entry, const AuditEntry& audit,
+      const Idempotent<RightsEntry>* idem) = 0;
   [[nodiscard]] virtual Result<std::vector<RightsEntry>> rights_entries(const std::string& prosecution_id) = 0;
 
   // Safety Net. already_exists when an agency of that name (any case) exists.
-  [[nodiscard]] virtual Result<Agency> create_agency(const Agency& agency, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<Agency> create_agency(const Agency& agency, const AuditEntry& audit,
+      const Idempotent<Agency>* idem) = 0;
   [[nodiscard]] virtual Result<std::optional<Agency>> get_agency(const std::string& id) = 0;
   // invalid_argument (agency_ids) naming an unknown agency; already_exists when the unit
   // already meets that day.
-  [[nodiscard]] virtual Result<MdtMeeting> create_meeting(const MdtMeeting& meeting, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<MdtMeeting> create_meeting(const MdtMeeting& meeting, const AuditEntry& audit,
+      const Idempotent<MdtMeeting>* idem) = 0;
   [[nodiscard]] virtual Result<std::vector<MdtMeeting>> meetings_on(std::chrono::sys_days date) = 0;
-  [[nodiscard]] virtual Result<MdtReview> add_review(const MdtReview& review, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<MdtReview> add_review(const MdtReview& review, const AuditEntry& audit,
+      const Idempotent<MdtReview>* idem) = 0;
   // The youths of the meeting's unit reviewed on, or scheduled for, its date.
   [[nodiscard]] virtual Result<std::vector<AgendaItem>> agenda(const MdtMeeting& meeting) = 0;
 
   // PC 136.2. invalid_argument (protected_victim_ids) when a victim is not linked to the
   // prosecution.
   [[nodiscard]] virtual Result<ProtectiveOrder> add_protective_order(const ProtectiveOrder& order,
-                                                                     const AuditEntry& audit) = 0;
+                                                                     const AuditEntry& audit,
+      const Idempotent<ProtectiveOrder>* idem) = 0;
   // Queues protective_order_expiring to the advocate of each protected victim when an order
   // expires within each of `days_ahead` calendar days (court-local today); one notification per
   // (advocate, order, lead time), so any number of processes may sweep at once. Returns how
@@ -272,6 +281,29 @@ struct Notification {
   std::string payload = "{}";
   TimePoint created_at{};
   std::optional<TimePoint> read_at;
+  std::optional<TimePoint> delivered_at;  // every channel has delivered it
+};
+
+// A way notifications reach their user. The in-app inbox is the one channel today; e-mail or
+// SMS come later as further implementations. The delivery job calls deliver() until it
+// succeeds once per (notification, channel); an error is recorded and retried next run.
+class NotificationChannel {
+ public:
+  virtual ~NotificationChannel() = default;
+  [[nodiscard]] virtual std::string_view name() const = 0;  // [a-z_]+, recorded per delivery
+  [[nodiscard]] virtual Status deliver(const Notification& notification) = 0;
+};
+
+// The inbox: a notification stored for its user is in the inbox, so delivery succeeds.
+class InAppChannel final : public NotificationChannel {
+ public:
+  [[nodiscard]] std::string_view name() const override { return "in_app"; }
+  [[nodiscard]] Status deliver(const Notification&) override { return {}; }
+};
+
+struct DeliveryReport {
+  int delivered = 0;  // notifications now delivered by every channel
+  int failed = 0;     // channel attempts that failed (retried on the next run)
 };
 
 struct NotificationFilter {
@@ -281,7 +313,7 @@ struct NotificationFilter {
   int limit = 50;      // rows to read (callers ask limit + 1 to know whether more follow)
 };
 
-// The in-app inbox. Delivery channels (e-mail, SMS) come later behind this interface.
+// The in-app inbox, and the delivery job that hands notifications to the channels.
 class NotificationStore {
  public:
   virtual ~NotificationStore() = default;
@@ -290,6 +322,12 @@ class NotificationStore {
   [[nodiscard]] virtual Result<std::optional<Notification>> get(const std::string& id) = 0;
   // Sets read_at (once; a repeat keeps the first time).
   [[nodiscard]] virtual Result<Notification> mark_read(const std::string& id, TimePoint now) = 0;
+  // Hands up to `limit` undelivered notifications to each channel that has not delivered
+  // them yet, recording each attempt; claimed with SKIP LOCKED, so several processes may run
+  // it at once and each notification goes to each channel once.
+  [[nodiscard]] virtual Result<DeliveryReport> deliver_pending(TimePoint now,
+                                                               const std::vector<NotificationChannel*>& channels,
+                                                               int limit) = 0;
 };
 
 }  // namespace heat

@@ -137,6 +137,83 @@ TEST_F(DeadlinesTest, HoldingOrderInformationWarrantWaiverAndPlea) {
   EXPECT_EQ(at(deadlines(id), "pc1191_sentencing_plea", "open"), "2027-03-05");
 }
 
+TEST_F(DeadlinesTest, CorrectingAnEventTimeRecomputesTheDeadlinesThatHangOnIt) {
+  const std::string id = new_prosecution("HT-2026-900007");
+  event(id, R"({"event":"file_complaint","occurred_at":"2026-11-20T09:00:00-08:00"})");
+  event(id, R"({"event":"book","occurred_at":"2026-11-21T10:00:00-08:00"})");
+  event(id, R"({"event":"arraign","occurred_at":"2026-11-23T09:00:00-08:00"})");
+  event(id, R"({"event":"hold_to_answer","occurred_at":"2026-12-10T14:00:00-08:00"})");
+  auto before = http(port(), "GET", "/api/v1/prosecutions/" + id + "/deadlines", "", bearer(dda_));
+  EXPECT_NE(before.body.find(R"("rule":"pc859b_prelim")"), std::string::npos);
+  const std::string history_path = "/api/v1/prosecutions/" + id + "/history";
+  auto history = json::parse(http(port(), "GET", history_path, "", bearer(dda_)).body);
+  int arraign_seq = 0, charge_seq = 0;
+  for (const auto& h : history.at("items").as_array()) {
+    if (h.at("event").as_string() == "arraign") arraign_seq = static_cast<int>(h.at("seq").as_int64());
+    if (h.at("event").as_string() == "add_charge") charge_seq = static_cast<int>(h.at("seq").as_int64());
+  }
+  ASSERT_GT(arraign_seq, 0);
+  const std::string path = history_path + "/" + std::to_string(arraign_seq) + "/correction";
+
+  // Refused, nothing written: a blank reason, a time past the next event, a count entry, a
+  // stale If-Match, an unknown entry, a role that may not enter events.
+  EXPECT_EQ(http(port(), "POST", path, R"({"occurred_at":"2026-11-25T09:00:00-08:00","reason":"  "})", bearer(dda_)).status, 400);
+  auto late = http(port(), "POST", path, R"({"occurred_at":"2026-12-11T09:00:00-08:00","reason":"typo"})", bearer(dda_));
+  EXPECT_EQ(late.status, 422) << late.body;
+  EXPECT_NE(late.body.find("hold_to_answer"), std::string::npos) << late.body;
+  EXPECT_EQ(http(port(), "POST", history_path + "/" + std::to_string(charge_seq) + "/correction",
+                 R"({"occurred_at":"2026-11-25T09:00:00-08:00","reason":"typo"})", bearer(dda_)).status, 422);
+  EXPECT_EQ(http(port(), "POST", history_path + "/999/correction",
+                 R"({"occurred_at":"2026-11-25T09:00:00-08:00","reason":"typo"})", bearer(dda_)).status, 404);
+  EXPECT_EQ(http(port(), "POST", path, R"({"occurred_at":"2026-11-25T09:00:00-08:00","reason":"typo"})",
+                 [&] {
+                   auto h = bearer(dda_);
+                   h["If-Match"] = "\"1\"";
+                   return h;
+                 }()).status,
+            412);
+  const std::string advocate = login(port(), "advocate1");
+  EXPECT_EQ(http(port(), "POST", path, R"({"occurred_at":"2026-11-25T09:00:00-08:00","reason":"typo"})",
+                 bearer(advocate)).status, 403);
+  EXPECT_EQ(http(port(), "GET", "/api/v1/prosecutions/" + id + "/deadlines", "", bearer(dda_)).body, before.body);
+
+  // The arraignment was on Wed Nov 25: PC 859b recounts to Dec 11 (Thanksgiving and the day
+  // after skipped), so the holding order of Dec 10 met it on time; the outer limit moves to
+  // Mon Jan 25 2027 (Jan 24 is a Sunday). PC 739, hanging on the holding order, stays.
+  auto fixed = http(port(), "POST", path,
+                    R"({"occurred_at":"2026-11-25T09:00:00-08:00","reason":"minute order shows Nov 25"})", bearer(dda_));
+  ASSERT_EQ(fixed.status, 200) << fixed.body;
+  auto body = json::parse(fixed.body);
+  EXPECT_EQ(body.at("event").as_string(), "arraign");
+  // Recomputed: the two PC 859b limits it started, and PC 825, which it met — now a day late
+  // (48 hours from Saturday's booking ended Tuesday 10:00).
+  EXPECT_EQ(body.at("deadlines_recomputed").as_array().size(), 3U) << fixed.body;
+  auto d = deadlines(id);
+  EXPECT_EQ(at(d, "pc859b_prelim", "met"), "2026-12-11");
+  EXPECT_EQ(at(d, "pc859b_prelim_outer", "met"), "2027-01-25");
+  EXPECT_EQ(at(d, "pc739_information", "open"), "2026-12-28");
+  auto list = json::parse(http(port(), "GET", "/api/v1/prosecutions/" + id + "/deadlines", "", bearer(dda_)).body);
+  for (const auto& item : list.at("items").as_array()) {
+    if (item.at("rule").as_string() == "pc825_arraignment") {
+      EXPECT_EQ(item.at("met_on_time"), json::value(false)) << item;
+    }
+    if (item.at("rule").as_string() != "pc859b_prelim") continue;
+    EXPECT_EQ(item.at("met_on_time"), json::value(true)) << item;
+    EXPECT_EQ(item.at("trigger_date").as_string(), "2026-11-25");
+  }
+  // The log keeps what was entered and shows the correction beside it.
+  history = json::parse(http(port(), "GET", history_path, "", bearer(dda_)).body);
+  for (const auto& h : history.at("items").as_array()) {
+    if (h.at("seq").as_int64() != arraign_seq) continue;
+    EXPECT_EQ(h.at("occurred_at").as_string(), "2026-11-25T17:00:00.000000Z");
+    EXPECT_EQ(h.at("originally_occurred_at").as_string(), "2026-11-23T17:00:00.000000Z");
+    EXPECT_EQ(h.at("correction_reason").as_string(), "minute order shows Nov 25");
+  }
+  // And the audit log records who corrected what, and why.
+  auto audit = http(port(), "GET", "/api/v1/audit?entity=prosecution&entity_id=" + id, "", bearer(admin_));
+  EXPECT_NE(audit.body.find("minute order shows Nov 25"), std::string::npos) << audit.body;
+}
+
 TEST_F(DeadlinesTest, WaiveNeedsAReasonAndIsAudited) {
   const std::string id = new_prosecution("HT-2026-900003");
   event(id, R"({"event":"file_complaint","occurred_at":"2026-11-20T09:00:00-08:00"})");

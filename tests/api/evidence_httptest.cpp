@@ -23,19 +23,27 @@ class EvidenceTest : public ::testing::Test {
     migrate(*database_);
     add_one_user_per_role(*database_);
     add_user(*database_, "dda3", "dda", "ht");
-    identities_file_ = "/tmp/heatwatch-evidence-ids-" + std::to_string(getpid()) + ".json";
-    write_identities("{}");
-    server_ = new ServerProcess(database_->url(), {"--jobs", "off"},
-                                {{"HEATWATCH_TEST_VICTIM_IDENTITIES", identities_file_}});
+    server_ = new ServerProcess(database_->url(), {"--jobs", "off"});
     dda_ = login(server_->port(), "dda1");
   }
   static void TearDownTestSuite() {
     delete server_;
     delete database_;
-    std::remove(identities_file_.c_str());
   }
   static unsigned short port() { return server_->port(); }
-  static void write_identities(const std::string& text) { std::ofstream(identities_file_) << text; }
+  // A victim with these identity values, sealed like any other, linked to a new prosecution
+  // of the case: the redaction check's values come from there.
+  static void link_victim(const std::string& case_id, const std::string& identity) {
+    auto p = http(port(), "POST", "/api/v1/cases/" + case_id + "/prosecutions", R"({"person":{"name":"John Roe"}})",
+                  bearer(dda_));
+    ASSERT_EQ(p.status, 201) << p.body;
+    auto v = http(port(), "POST", "/api/v1/victims", identity, bearer(dda_));
+    ASSERT_EQ(v.status, 201) << v.body;
+    auto l = http(port(), "POST", "/api/v1/victims/" + std::string(json::parse(v.body).at("id").as_string()) + "/links",
+                  json::serialize(json::object{{"prosecution_id", json::parse(p.body).at("id")}, {"role", "named_victim"}}),
+                  bearer(dda_));
+    ASSERT_EQ(l.status, 201) << l.body;
+  }
 
   static std::string new_case(const std::string& da_number) {
     auto c = http(port(), "POST", "/api/v1/cases",
@@ -111,11 +119,11 @@ class EvidenceTest : public ::testing::Test {
 
   static TestDatabase* database_;
   static ServerProcess* server_;
-  static std::string dda_, identities_file_;
+  static std::string dda_;
 };
 TestDatabase* EvidenceTest::database_ = nullptr;
 ServerProcess* EvidenceTest::server_ = nullptr;
-std::string EvidenceTest::dda_, EvidenceTest::identities_file_;
+std::string EvidenceTest::dda_;
 
 TEST_F(EvidenceTest, AValidChainVerifiesAndPurposesMoveTheItem) {
   const std::string case_id = new_case("HT-2026-800001");
@@ -319,10 +327,7 @@ TEST_F(EvidenceTest, ADisclosureIsLoggedAndMeetsThePc1054_7Deadline) {
 TEST_F(EvidenceTest, TheRedactionCheckRefusesAVictimsNameUntilRedactedOrOverridden) {
   const std::string case_id = new_case("HT-2026-800006");
   const std::string item = new_item(case_id, "Phone seized from Maria Lopez, calls to (510) 555-0142");
-  write_identities(json::serialize(json::object{
-      {case_id, json::array{json::object{{"field", "legal_name"}, {"value", "Maria Lopez"}},
-                            json::object{{"field", "phone"}, {"value", "510-555-0142"}},
-                            json::object{{"field", "dob"}, {"value", "2009-04-07"}}}}}));
+  link_victim(case_id, R"({"legal_name":"Maria Lopez","dob":"2009-04-07","contact":{"phone":"510-555-0142"}})");
   const std::string body = R"({"to":"Pat Defender, Esq.","at":"2026-12-01T10:00:00-08:00","method":"secure portal"})";
   auto refused = http(port(), "POST", "/api/v1/evidence/" + item + "/disclosures", body, bearer(dda_));
   ASSERT_EQ(refused.status, 422) << refused.body;
@@ -368,7 +373,6 @@ TEST_F(EvidenceTest, TheRedactionCheckRefusesAVictimsNameUntilRedactedOrOverridd
   ASSERT_EQ(mv.at("items").as_array().size(), 1u);
   EXPECT_EQ(mv.at("items").as_array()[0].at("sha256").as_string(), std::string(64, 'a'));
   EXPECT_EQ(mv.at("items").as_array()[0].at("custody_events").as_int64(), 1);
-  write_identities("{}");
 }
 
 TEST_F(EvidenceTest, AccessFollowsThePolicy) {

@@ -121,6 +121,10 @@ TEST_F(IdentityTest, TotpIsRequiredOnceEnrolledAndCodesCannotBeReplayed) {
   EXPECT_EQ(http(port(), "POST", "/api/v1/auth/login", creds("totpuser", kTestPassword, "000000x")).status, 401);
   EXPECT_EQ(http(port(), "POST", "/api/v1/auth/login", creds("totpuser", kTestPassword, code)).status, 200);
   EXPECT_EQ(http(port(), "POST", "/api/v1/auth/login", creds("totpuser", kTestPassword, code)).status, 401);
+  // The secret is stored sealed with the server's key, never as the base32 the user saw.
+  const std::string stored = database_->query_value("SELECT totp_secret FROM users WHERE username = 'totpuser'");
+  EXPECT_EQ(stored.rfind("v1:", 0), 0U) << stored;
+  EXPECT_EQ(stored.find(std::string(json::parse(enrol.body).at("secret").as_string())), std::string::npos);
 }
 
 // Every registered route with every role: the status must be what the access policy's

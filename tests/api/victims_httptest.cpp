@@ -251,7 +251,56 @@ TEST_F(VictimsTest, KeyRotationReadsOldValuesAndSealsWithTheNewKey) {
   EXPECT_NE(new_sealed.substr(0, new_sealed.find(':', 3)), old_sealed.substr(0, old_sealed.find(':', 3)));
   auto again = http(rotated.port(), "GET", "/api/v1/victims/" + new_id, "", bearer(token));
   EXPECT_EQ(str(object_of(again.body), "legal_name"), "Nina Newkey");
+
+  // `heatwatch reseal` re-encrypts what the old key sealed; then the old key can go.
+  const std::string reseal = "HEATWATCH_ENCRYPTION_KEY_FILE=" + file + " " + heatwatch_binary() +
+                             " reseal --batch 2 --db '" + database_->url() + "'";
+  auto [rc, out] = run_command("env -u HEATWATCH_ENCRYPTION_KEY " + reseal);
+  ASSERT_EQ(rc, 0) << out;
+  EXPECT_NE(out.find("re-sealed"), std::string::npos) << out;
+  const std::string resealed =
+      database_->query_value("SELECT legal_name_sealed FROM victims WHERE id = '" + old_id + "'");
+  EXPECT_EQ(resealed.substr(0, resealed.find(':', 3)), new_sealed.substr(0, new_sealed.find(':', 3)));
+  EXPECT_EQ(database_->query_value("SELECT count(*) FROM victims WHERE legal_name_sealed LIKE '" +
+                                   old_sealed.substr(0, old_sealed.find(':', 3)) + ":%'"),
+            "0");
+  auto [rc2, out2] = run_command("env -u HEATWATCH_ENCRYPTION_KEY " + reseal);
+  ASSERT_EQ(rc2, 0) << out2;
+  EXPECT_NE(out2.find("re-sealed 0 values of 0 victims and 0 TOTP secrets"), std::string::npos) << out2;
+  EXPECT_NE(database_->query_value("SELECT count(*) FROM audit_log WHERE action = 'victim.reseal'"), "0");
+  ServerProcess new_key_only(database_->url(), {"--jobs", "off"}, {{"HEATWATCH_ENCRYPTION_KEY", kNewKey}});
+  auto read = http(new_key_only.port(), "GET", "/api/v1/victims/" + old_id, "",
+                   bearer(login(new_key_only.port(), "advocate1")));
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(str(object_of(read.body), "legal_name"), "Olga Oldkey");
   std::remove(file.c_str());
+}
+
+TEST_F(VictimsTest, PostsHonourIdempotencyKeys) {
+  auto headers = as("advocate1");
+  headers["Idempotency-Key"] = "victim-create-1";
+  const std::string body = R"({"legal_name":"Ida Once","gender":"female"})";
+  auto first = http(port(), "POST", "/api/v1/victims", body, headers);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto repeat = http(port(), "POST", "/api/v1/victims", body, headers);
+  EXPECT_EQ(repeat.status, 201) << repeat.body;
+  EXPECT_EQ(repeat.body, first.body);
+  EXPECT_EQ(repeat.header("idempotent-replayed"), "true");
+  EXPECT_EQ(database_->query_value("SELECT count(*) FROM victims WHERE pseudonym = '" +
+                                   str(object_of(first.body), "pseudonym") + "'"),
+            "1");
+  auto other = http(port(), "POST", "/api/v1/victims", R"({"legal_name":"Someone Else"})", headers);
+  EXPECT_EQ(other.status, 422) << other.body;
+
+  // A service-plan item, likewise.
+  const std::string id = str(object_of(first.body), "id");
+  headers["Idempotency-Key"] = "plan-item-1";
+  const std::string item = R"({"domain":"medical","provider":"Highland","goal":"Check-up"})";
+  auto a = http(port(), "POST", "/api/v1/victims/" + id + "/service-plan/items", item, headers);
+  auto b = http(port(), "POST", "/api/v1/victims/" + id + "/service-plan/items", item, headers);
+  ASSERT_EQ(a.status, 201) << a.body;
+  EXPECT_EQ(b.body, a.body);
+  EXPECT_EQ(database_->query_value("SELECT count(*) FROM service_plan_items WHERE victim_id = '" + id + "'"), "1");
 }
 
 TEST(VictimsServe, RefusesToStartWithoutAKey) {

@@ -46,6 +46,8 @@ class Walk {
     static Deadline none;
     return none;
   }
+  std::vector<Deadline>& stored() { return stored_; }
+  const CourtCalendar& calendar() const { return calendar_; }
   int count(const std::string& rule) const {
     return static_cast<int>(std::count_if(stored_.begin(), stored_.end(), [&](auto& d) { return d.rule_id == rule; }));
   }
@@ -136,6 +138,110 @@ TEST(DeadlinePlanner, InCustodyFelonyFromBookingToSentencing) {
   s.stage = Stage::sentenced;
   w.step("sentence", day(2027, 3, 8), s);
   EXPECT_EQ(w.find("pc1191_sentencing_plea", DeadlineStatus::met).met_on_time, false);
+}
+
+// Applies a correction's changes to the stored deadlines, as db/ does.
+std::vector<Deadline> correct(Walk& w, const std::string& event, TimePoint from, TimePoint to, sys_days today,
+                              bool counts_from_field = false) {
+  TriggerCorrection c;
+  c.event = event;
+  c.previous_at = from;
+  c.corrected_at = to;
+  c.previous_date = CourtCalendar::local_date(from).value();
+  c.corrected_date = CourtCalendar::local_date(to).value();
+  c.counts_from_field = counts_from_field;
+  c.today = today;
+  c.reason = "date entered wrong";
+  auto changed = replan_corrected_trigger(w.stored(), c, w.calendar());
+  EXPECT_TRUE(changed) << changed.error().message;
+  for (const auto& d : *changed)
+    for (auto& s : w.stored())
+      if (s.id == d.id) s = d;
+  return *changed;
+}
+
+TEST(DeadlinePlanner, CorrectedArraignmentRecountsWhatItStartedAndRejudgesWhatWasMet) {
+  Walk w;
+  ProsecutionSnapshot s;
+  s.stage = Stage::arraigned;
+  s.custody = Custody::in;
+  w.step("arraign", day(2026, 11, 23), s);
+  s.stage = Stage::held_to_answer;
+  // Held Dec 10: one court day after PC 859b's Dec 9, so met late.
+  w.step("hold_to_answer", day(2026, 12, 10), s);
+  EXPECT_EQ(w.find("pc859b_prelim", DeadlineStatus::met).met_on_time, false);
+  // The arraignment was really on Wed Nov 25: 10 court days skip Thanksgiving and the day
+  // after -> Dec 11, and the holding order on Dec 10 was on time after all. The outer limit:
+  // 60 days = Sun Jan 24 2027 -> Mon Jan 25 (CCP 12a).
+  auto changed = correct(w, "arraign", TimePoint(day(2026, 11, 23)) + 16h, TimePoint(day(2026, 11, 25)) + 17h,
+                         day(2026, 12, 14));
+  EXPECT_EQ(changed.size(), 2U);
+  const auto& prelim = w.find("pc859b_prelim", DeadlineStatus::met);
+  EXPECT_EQ(prelim.trigger_date, day(2026, 11, 25));
+  EXPECT_EQ(prelim.due_date, day(2026, 12, 11));
+  EXPECT_EQ(prelim.met_on_time, true);
+  EXPECT_NE(prelim.note.find("arraign corrected from 2026-11-23 to 2026-11-25: date entered wrong"), std::string::npos)
+      << prelim.note;
+  EXPECT_EQ(w.find("pc859b_prelim_outer", DeadlineStatus::met).due_date, day(2027, 1, 25));
+  // Nothing that hangs on another event moved: PC 739 still counts from the holding order.
+  // 15 days from Dec 10 = Christmas -> Sat, Sun -> Mon Dec 28.
+  EXPECT_EQ(w.find("pc739_information", DeadlineStatus::open).due_date, day(2026, 12, 28));
+
+  // The holding order was really Dec 8: PC 739 = Wed Dec 23; PC 859b is met on Dec 8, on time.
+  changed = correct(w, "hold_to_answer", TimePoint(day(2026, 12, 10)) + 17h, TimePoint(day(2026, 12, 8)) + 17h,
+                    day(2026, 12, 14));
+  EXPECT_EQ(w.find("pc739_information", DeadlineStatus::open).due_date, day(2026, 12, 23));
+  EXPECT_EQ(w.find("pc859b_prelim", DeadlineStatus::met).resolved_on, day(2026, 12, 8));
+  EXPECT_EQ(w.find("pc859b_prelim_outer", DeadlineStatus::met).resolved_on, day(2026, 12, 8));
+  EXPECT_EQ(changed.size(), 3U);
+}
+
+TEST(DeadlinePlanner, CorrectedBookingRecountsPc825Hours) {
+  Walk w;
+  ProsecutionSnapshot s;
+  s.stage = Stage::charged;
+  s.custody = Custody::in;
+  // Booked Sat Nov 21 10:00 Pacific -> due Tue Nov 24 10:00 Pacific (18:00 UTC).
+  w.step("book", day(2026, 11, 21), s, TimePoint(day(2026, 11, 21)) + 18h);
+  // Really booked Fri Nov 20 10:00: Friday 14 h, Saturday 24 h, Sunday excluded, Monday 10 h.
+  correct(w, "book", TimePoint(day(2026, 11, 21)) + 18h, TimePoint(day(2026, 11, 20)) + 18h, day(2026, 11, 20));
+  const auto& d = w.find("pc825_arraignment", DeadlineStatus::open);
+  EXPECT_EQ(d.trigger_at, TimePoint(day(2026, 11, 20)) + 18h);
+  EXPECT_EQ(d.due_at, TimePoint(day(2026, 11, 23)) + 18h);
+  EXPECT_EQ(d.due_date, day(2026, 11, 23));
+}
+
+TEST(DeadlinePlanner, CorrectionReopensAMissedDeadlineThatIsNoLongerPast) {
+  Walk w;
+  ProsecutionSnapshot s;
+  s.stage = Stage::held_to_answer;
+  w.step("hold_to_answer", day(2026, 12, 1), s);
+  for (auto& d : w.stored())
+    if (d.rule_id == "pc739_information") {
+      d.status = DeadlineStatus::missed;
+      d.resolved_on = day(2026, 12, 17);
+    }
+  // Really held Dec 8: due Dec 23, and today is Dec 17 -> open again.
+  correct(w, "hold_to_answer", TimePoint(day(2026, 12, 1)) + 17h, TimePoint(day(2026, 12, 8)) + 17h,
+          day(2026, 12, 17));
+  const auto& d = w.find("pc739_information", DeadlineStatus::open);
+  EXPECT_EQ(d.due_date, day(2026, 12, 23));
+  EXPECT_FALSE(d.resolved_on.has_value());
+}
+
+TEST(DeadlinePlanner, CorrectionLeavesFieldCountedAndSupersededDeadlinesAlone) {
+  Walk w;
+  ProsecutionSnapshot s;
+  s.stage = Stage::pretrial;
+  s.trial_date = day(2027, 2, 10);
+  w.step("set_trial_date", day(2026, 12, 21), s);
+  s.trial_date = day(2027, 2, 24);
+  w.step("set_trial_date", day(2026, 12, 22), s);
+  // set_trial_date counts from the trial date, not from when it was entered.
+  auto changed = correct(w, "set_trial_date", TimePoint(day(2026, 12, 22)) + 17h,
+                         TimePoint(day(2026, 12, 23)) + 17h, day(2026, 12, 23), true);
+  EXPECT_TRUE(changed.empty());
+  EXPECT_EQ(w.find("pc1054_7_discovery", DeadlineStatus::open).due_date, day(2027, 1, 25));
 }
 
 TEST(DeadlinePlanner, OutOfCustodyArraignmentHasOnlyTheOuterLimit) {

@@ -39,5 +39,6 @@ int audit(int argc, char** argv);
 int demo(int argc, char** argv);
 int evidence(int argc, char** argv);
 int gen_data(int argc, char** argv);
+int reseal(int argc, char** argv);
 
 }  // namespace heat::cli

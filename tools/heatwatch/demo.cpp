@@ -1,6 +1,7 @@
 // heatwatch demo: loads a realistic trafficking unit ("ht") for demos and training — a few
-// dozen cases across every lifecycle stage, Prop 35 and related charges, co-defendants, and
-// the demo staff (demo.dda1, demo.dda2, demo.supervisor). Stages are reached through the
+// dozen cases across every lifecycle stage, Prop 35 and related charges, co-defendants,
+// victims with service plans and a Safety Net (demo_victims.cpp), and the demo staff
+// (demo.dda1, demo.dda2, demo.supervisor, demo.advocate, demo.mdt_partner). Stages are reached through the
 // store's apply-event path (the same transaction, log and audit as the API), with occurred_at
 // dates in the past. Idempotent: a database that already holds the demo cases is left alone.
 #include "api/auth/accounts.hpp"
@@ -8,10 +9,12 @@
 #include "api/auth/crypto.hpp"
 #include "db/case_store.hpp"
 #include "db/evidence_store.hpp"
+#include "db/field_cipher.hpp"
 #include "db/identity_store.hpp"
 #include "db/pool.hpp"
 #include "engine/court_calendar.hpp"
 #include "tools/heatwatch/cli.hpp"
+#include "tools/heatwatch/demo_victims.hpp"
 #include "tools/heatwatch/evidence.hpp"
 #include "workflows/prosecution_events.hpp"
 
@@ -85,17 +88,18 @@ std::vector<std::string> path_to(Stage stage, bool indicted) {
 struct DemoStaff {
   std::vector<User> ddas;
   User supervisor;
+  User advocate;
 };
 
 Result<User> ensure_user(db::PgIdentityStore& store, const Clock& clock, const std::string& username,
                          const std::string& display, const std::string& role, const std::string& password,
-                         bool& created) {
+                         bool& created, const std::string& agency_id = "") {
   auto found = store.find_user_by_username(username);
   if (!found) return found.error();
   if (*found) return **found;
   AuditEntry audit = auth::audit_entry(clock.now(), nullptr, "user.create", "user", "", "success", "local");
   audit.actor_username = "cli:demo";
-  auto user = auth::create_account(store, {username, display, role, kUnit, "", password}, audit);
+  auto user = auth::create_account(store, {username, display, role, kUnit, agency_id, password}, audit);
   if (user) created = true;
   return user;
 }
@@ -124,6 +128,16 @@ int demo(int argc, char** argv) {
   db::PgIdentityStore identity(**pool);
   db::PgCaseStore cases(**pool);
   db::PgEvidenceStore evidence_store(**pool);
+  // Victims' identities are sealed like real ones: the demo needs the server's key.
+  auto keys = db::AesGcmCipher::keys_from_environment();
+  if (!keys) {
+    std::cerr << "heatwatch: demo needs the encryption key for victims' identity data: set "
+                 "HEATWATCH_ENCRYPTION_KEY or HEATWATCH_ENCRYPTION_KEY_FILE ("
+              << keys.error().message << ")\n";
+    return 2;
+  }
+  const db::AesGcmCipher cipher(std::move(*keys));
+  db::PgVictimStore victim_store(**pool, cipher);
 
   CaseFilter probe;
   probe.scope_unit = kUnit;
@@ -157,7 +171,8 @@ int demo(int argc, char** argv) {
   bool created_any = false;
   for (auto [name, display, role] : {std::tuple{"demo.dda1", "Demo DDA One", "dda"},
                                      std::tuple{"demo.dda2", "Demo DDA Two", "dda"},
-                                     std::tuple{"demo.supervisor", "Demo Supervisor", "supervisor"}}) {
+                                     std::tuple{"demo.supervisor", "Demo Supervisor", "supervisor"},
+                                     std::tuple{"demo.advocate", "Demo Advocate", "advocate"}}) {
     bool created = false;
     auto u = ensure_user(identity, *clock, name, display, role, password, created);
     if (!u) {
@@ -169,6 +184,8 @@ int demo(int argc, char** argv) {
     created_any = created_any || created;
     if (std::string(role) == "dda")
       staff.ddas.push_back(*u);
+    else if (std::string(role) == "advocate")
+      staff.advocate = *u;
     else
       staff.supervisor = *u;
   }
@@ -179,6 +196,7 @@ int demo(int argc, char** argv) {
   int prosecutions = 0, events = 0, charges = 0, evidence_items = 0;
   const sys_days first_referral = sys_days{year{2024} / January / 8};
   std::size_t stage_cursor = 0;
+  std::vector<DemoProsecution> victims_can_link;
   for (int i = 0; i < kCases; ++i) {
     const User& lead = staff.ddas[static_cast<std::size_t>(i) % staff.ddas.size()];
     auto audit_as = [&](const std::string& action) {
@@ -220,6 +238,7 @@ int demo(int argc, char** argv) {
         return 1;
       }
       ++prosecutions;
+      victims_can_link.push_back({p->id, lead.id, nc.referral_date - days(20)});
       const Stage stage = kAllStages[stage_cursor++ % kAllStages.size()];
       const bool indicted = rng() % 4 == 0;
       TimePoint when = time_point_cast<microseconds>(nc.referral_date + days(3)) + hours(17);  // 09:00 or 10:00 local
@@ -277,9 +296,28 @@ int demo(int argc, char** argv) {
       evidence_items += *items;
     }
   }
+  auto safety_net = load_demo_victims(victim_store, *clock, kUnit, staff.advocate.id, staff.supervisor.id,
+                                      victims_can_link, rng);
+  if (!safety_net) {
+    spdlog::error("victims and Safety Net: {}", safety_net.error().message);
+    return 1;
+  }
+  bool created = false;
+  auto partner = ensure_user(identity, *clock, "demo.mdt_partner", "Demo MDT Partner (CFS)", "mdt_partner", password,
+                             created, safety_net->partner_agency_id);
+  if (!partner) {
+    spdlog::error("demo.mdt_partner: {}", partner.error().message);
+    return 1;
+  }
+  created_any = created_any || created;
   std::cout << "loaded the demo unit '" << kUnit << "': " << kCases << " cases, " << prosecutions << " prosecutions, "
-            << charges << " charges, " << events << " lifecycle events, " << evidence_items << " evidence items\n";
-  std::cout << "demo users: demo.dda1, demo.dda2 (dda), demo.supervisor (supervisor), unit " << kUnit << "\n";
+            << charges << " charges, " << events << " lifecycle events, " << evidence_items << " evidence items, "
+            << safety_net->victims << " victims (" << safety_net->service_items << " service items, "
+            << safety_net->protective_orders << " protective orders), " << safety_net->meetings
+            << " Safety Net meetings with " << safety_net->reviews << " reviews\n";
+  std::cout << "demo users: demo.dda1, demo.dda2 (dda), demo.supervisor (supervisor), demo.advocate (advocate), "
+               "demo.mdt_partner (mdt_partner), unit "
+            << kUnit << "\n";
   if (created_any && generated) std::cout << "demo password (shown once): " << password << "\n";
   return 0;
 }

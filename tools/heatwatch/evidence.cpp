@@ -6,47 +6,14 @@
 #include "tools/heatwatch/cli.hpp"
 #include "workflows/evidence_item.hpp"
 
-#include <boost/json.hpp>
 #include <openssl/evp.h>
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
-#include <cstdlib>
-#include <fstream>
 #include <iostream>
-#include <sstream>
 
 namespace heat::cli {
 namespace {
-
-namespace json = boost::json;
-
-// The database's identity values plus those of a test file (see the header).
-class WithTestIdentities final : public VictimIdentitySource {
- public:
-  WithTestIdentities(db::Pool& pool, const FieldCipher& cipher, std::string file)
-      : db_(pool, cipher), file_(std::move(file)) {}
-  Result<std::vector<VictimIdentityValue>> identities_for_case(const std::string& case_id) override {
-    auto out = db_.identities_for_case(case_id);
-    if (!out) return out;
-    std::ifstream in(file_);
-    if (!in) return out;
-    std::stringstream text;
-    text << in.rdbuf();
-    boost::system::error_code ec;
-    json::value v = json::parse(text.str(), ec);
-    if (ec || !v.is_object()) return Error::of(ErrorCode::internal, "HEATWATCH_TEST_VICTIM_IDENTITIES is not JSON");
-    if (const auto* list = v.as_object().if_contains(case_id); list && list->is_array())
-      for (const auto& e : list->as_array())
-        if (e.is_object() && e.as_object().contains("field") && e.as_object().contains("value"))
-          out->push_back({std::string(e.at("field").as_string()), std::string(e.at("value").as_string())});
-    return out;
-  }
-
- private:
-  db::PgSealedVictimIdentitySource db_;
-  std::string file_;
-};
 
 std::unique_ptr<db::Pool> open_one(const po::variables_map& vm) {
   auto url = database_url(vm);
@@ -144,11 +111,7 @@ int hash(int argc, char** argv) {
 }  // namespace
 
 std::unique_ptr<VictimIdentitySource> make_victim_identity_source(db::Pool& pool, const FieldCipher& cipher) {
-  const char* file = std::getenv("HEATWATCH_TEST_VICTIM_IDENTITIES");
-  if (file == nullptr || *file == '\0') return std::make_unique<db::PgSealedVictimIdentitySource>(pool, cipher);
-  spdlog::warn("!!! HEATWATCH_TEST_VICTIM_IDENTITIES adds victim identity values from {} — tests and training only !!!",
-               file);
-  return std::make_unique<WithTestIdentities>(pool, cipher, file);
+  return std::make_unique<db::PgSealedVictimIdentitySource>(pool, cipher);
 }
 
 Result<int> load_demo_evidence(EvidenceStore& store, const std::string& case_id, TimePoint start,

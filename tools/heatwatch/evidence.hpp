@@ -10,11 +10,8 @@
 
 namespace heat::cli {
 
-// db::PgVictimIdentitySource. When HEATWATCH_TEST_VICTIM_IDENTITIES names a JSON file
-// ({"<case id>": [{"field": "legal_name", "value": "..."}, ...]}), its values are added —
-// for tests and training only (re-read on every check; logged loudly at start).
-// The database values are the linked victims' sealed identities, opened with `cipher` (which
-// must outlive the source).
+// The redaction check's identity values: the linked victims' sealed identities, opened with
+// `cipher` (which must outlive the source).
 [[nodiscard]] std::unique_ptr<VictimIdentitySource> make_victim_identity_source(db::Pool& pool,
                                                                                const FieldCipher& cipher);
 

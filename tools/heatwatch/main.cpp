@@ -15,9 +15,10 @@ constexpr const char* kUsage =
     "  migrate   apply database migrations (safe to run twice)\n"
     "  user      add, disable, enable, unlock or list user accounts\n"
     "  audit     verify the audit log's hash chain\n"
-    "  demo      load the demo unit (cases in every stage, charges, co-defendants); safe to run twice\n"
+    "  demo      load the demo unit (cases in every stage, charges, victims, Safety Net); safe to run twice\n"
     "  evidence  verify evidence custody hash chains; SHA-256 of a file\n"
     "  gen-data  load deterministic benchmark data (county, office or statewide size) by COPY\n"
+    "  reseal    re-encrypt victims' identity data with the current key after a key rotation\n"
     "\n"
     "Every command takes --help. Options may also be set as HEATWATCH_* environment variables.\n";
 
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   if (command == "demo") return heat::cli::demo(argc - 1, argv + 1);
   if (command == "evidence") return heat::cli::evidence(argc - 1, argv + 1);
   if (command == "gen-data") return heat::cli::gen_data(argc - 1, argv + 1);
+  if (command == "reseal") return heat::cli::reseal(argc - 1, argv + 1);
   std::cerr << "heatwatch: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -142,7 +142,7 @@ int serve(int argc, char** argv) {
   metrics.add_gauge("heatwatch_db_pool_size", "Database connections in the pool.",
                     [p = pool->get()] { return static_cast<double>(p->size()); });
 
-  db::PgIdentityStore identity(**pool);
+  db::PgIdentityStore identity(**pool, &cipher);
   db::PgAuditLog audit(**pool);
   db::PgCaseStore cases(**pool);
   db::PgDeadlineStore deadlines(**pool);
@@ -204,6 +204,8 @@ int serve(int argc, char** argv) {
       }
     }
   }
+  InAppChannel in_app;
+  const std::vector<NotificationChannel*> channels = {&in_app};
   // Background work: claimed through the database, so any number of processes may run it.
   BackgroundJobs jobs((*vm)["jobs"].as<std::string>() == "on",
                       std::chrono::milliseconds((*vm)["sweep-interval-ms"].as<int>()), [&] {
@@ -219,6 +221,11 @@ int serve(int argc, char** argv) {
                           spdlog::warn("protective-order sweep failed: {}", orders.error().message);
                         else if (*orders > 0)
                           spdlog::info("protective-order sweep: {} expiry alerts", *orders);
+                        // Hands new notifications to every channel (the inbox; e-mail or SMS later).
+                        if (auto sent = notifications.deliver_pending(clock->now(), channels, 500); !sent)
+                          spdlog::warn("notification delivery failed: {}", sent.error().message);
+                        else if (sent->failed > 0)
+                          spdlog::warn("notification delivery: {} attempts failed (retried)", sent->failed);
                       });
   server.run();
   return 0;

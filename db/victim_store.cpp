@@ -295,7 +295,7 @@ std::optional<Victim> PgVictimStore::load(soci::session& sql, const std::string&
 }
 
 Result<Victim> PgVictimStore::create_victim(const NewVictim& nv, const AuditEntry& audit,
-    const Idempotent<Victim>* idem) {
+                                            const Idempotent<Victim>* idem) {
   auto name = cipher_.seal(nv.identity.legal_name);
   if (!name) return name.error();
   auto dob = seal_optional(cipher_, nv.identity.dob ? std::optional<std::string>(format_date(*nv.identity.dob))
@@ -306,41 +306,41 @@ Result<Victim> PgVictimStore::create_victim(const NewVictim& nv, const AuditEntr
   auto notes = seal_optional(cipher_, nv.identity.safety_notes);
   if (!notes) return notes.error();
   return in_transaction(pool_, [&](soci::session& sql) -> Result<Victim> {
-   return idempotent_write(sql, idem, audit.at, [&]() -> Result<Victim> {
-    if (!nv.advocate_id.empty()) {
-      if (!is_uuid(nv.advocate_id)) return Error::invalid("advocate_id", "must be a user id");
-      std::string role, unit;
-      int active = 0;
-      soci::indicator ind = soci::i_null;
-      sql << kAdvocateSql, soci::use(nv.advocate_id, "id"), soci::into(role, ind), soci::into(active),
-          soci::into(unit);
-      if (!sql.got_data() || ind != soci::i_ok) return Error::invalid("advocate_id", "no such user");
-      if (role != "advocate") return Error::invalid("advocate_id", "must be a victim advocate");
-      if (active == 0) return Error::invalid("advocate_id", "the user is disabled");
-      if (unit != nv.unit) return Error::invalid("advocate_id", "must be an advocate of the victim's unit");
-    }
-    const std::string prefix(pseudonym_prefix(nv.gender));
-    int number = 0;
-    sql << kNextPseudonymSql, soci::use(nv.unit, "unit"), soci::use(prefix, "prefix"), soci::into(number);
-    const std::string pseudonym = prefix + " " + std::to_string(number);
-    const std::string gender(to_string(nv.gender));
-    Nullable dob_p(*dob), contact_p(*contact), notes_p(*notes), race(nv.race_ethnicity), city(nv.residence_city),
-        county(nv.residence_county), state(nv.residence_state);
-    const std::string creator = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
-    const long long us = to_epoch_micros(audit.at);
-    std::string id;
-    sql << kInsertVictimSql, soci::use(nv.unit, "unit"), soci::use(pseudonym, "pseudonym"), soci::use(*name, "name"),
-        soci::use(dob_p.value, dob_p.ind, "dob"), soci::use(contact_p.value, contact_p.ind, "contact"),
-        soci::use(notes_p.value, notes_p.ind, "notes"), soci::use(gender, "gender"),
-        soci::use(race.value, race.ind, "race"), soci::use(city.value, city.ind, "city"),
-        soci::use(county.value, county.ind, "county"), soci::use(state.value, state.ind, "state"),
-        soci::use(nv.advocate_id, "advocate"), soci::use(creator, "creator"), soci::use(us, "us"),
-        soci::use(us, "us2"), soci::into(id);
-    // The audit entry names the pseudonym only: the log must not become a copy of the identity.
-    append_audit(sql, audit_for(audit, "victim", id, {{"pseudonym", pseudonym}}));
-    auto v = load(sql, id);
-    if (!v) return not_found("victim");
-    return std::move(*v);
+    return idempotent_write(sql, idem, audit.at, [&]() -> Result<Victim> {
+      if (!nv.advocate_id.empty()) {
+        if (!is_uuid(nv.advocate_id)) return Error::invalid("advocate_id", "must be a user id");
+        std::string role, unit;
+        int active = 0;
+        soci::indicator ind = soci::i_null;
+        sql << kAdvocateSql, soci::use(nv.advocate_id, "id"), soci::into(role, ind), soci::into(active),
+            soci::into(unit);
+        if (!sql.got_data() || ind != soci::i_ok) return Error::invalid("advocate_id", "no such user");
+        if (role != "advocate") return Error::invalid("advocate_id", "must be a victim advocate");
+        if (active == 0) return Error::invalid("advocate_id", "the user is disabled");
+        if (unit != nv.unit) return Error::invalid("advocate_id", "must be an advocate of the victim's unit");
+      }
+      const std::string prefix(pseudonym_prefix(nv.gender));
+      int number = 0;
+      sql << kNextPseudonymSql, soci::use(nv.unit, "unit"), soci::use(prefix, "prefix"), soci::into(number);
+      const std::string pseudonym = prefix + " " + std::to_string(number);
+      const std::string gender(to_string(nv.gender));
+      Nullable dob_p(*dob), contact_p(*contact), notes_p(*notes), race(nv.race_ethnicity), city(nv.residence_city),
+          county(nv.residence_county), state(nv.residence_state);
+      const std::string creator = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
+      const long long us = to_epoch_micros(audit.at);
+      std::string id;
+      sql << kInsertVictimSql, soci::use(nv.unit, "unit"), soci::use(pseudonym, "pseudonym"), soci::use(*name, "name"),
+          soci::use(dob_p.value, dob_p.ind, "dob"), soci::use(contact_p.value, contact_p.ind, "contact"),
+          soci::use(notes_p.value, notes_p.ind, "notes"), soci::use(gender, "gender"),
+          soci::use(race.value, race.ind, "race"), soci::use(city.value, city.ind, "city"),
+          soci::use(county.value, county.ind, "county"), soci::use(state.value, state.ind, "state"),
+          soci::use(nv.advocate_id, "advocate"), soci::use(creator, "creator"), soci::use(us, "us"),
+          soci::use(us, "us2"), soci::into(id);
+      // The audit entry names the pseudonym only: the log must not become a copy of the identity.
+      append_audit(sql, audit_for(audit, "victim", id, {{"pseudonym", pseudonym}}));
+      auto v = load(sql, id);
+      if (!v) return not_found("victim");
+      return std::move(*v);
     });
   });
 }
@@ -401,34 +401,33 @@ Result<VictimIdentity> PgVictimStore::read_identity(const std::string& id, const
 
 Result<VictimLink> PgVictimStore::link(const std::string& victim_id, const std::string& prosecution_id,
                                        const std::string& role, const VictimAuthorizer& authorize,
-                                       const AuditEntry& audit,
-    const Idempotent<VictimLink>* idem) {
+                                       const AuditEntry& audit, const Idempotent<VictimLink>* idem) {
   if (!is_uuid(victim_id)) return not_found("victim");
   if (!is_uuid(prosecution_id)) return not_found("prosecution");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<VictimLink> {
-   return idempotent_write(sql, idem, audit.at, [&]() -> Result<VictimLink> {
-    std::string victim_unit;
-    sql << kLockVictimSql, soci::use(victim_id, "id"), soci::into(victim_unit);
-    if (!sql.got_data()) return not_found("victim");
-    RecordContext ctx;
-    std::string assigned, case_id;
-    sql << kProsecutionContextSql, soci::use(prosecution_id, "id"), soci::into(ctx.unit), soci::into(ctx.lead_dda_id),
-        soci::into(assigned), soci::into(case_id);
-    if (!sql.got_data()) return not_found("prosecution");
-    ctx.assigned_dda_ids = string_array(assigned);
-    if (auto s = authorize(ctx); !s) return s.error();
-    if (ctx.unit != victim_unit)
-      return Error::of(ErrorCode::domain_rule, "the victim and the prosecution belong to different units");
-    const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
-    const long long us = to_epoch_micros(audit.at);
-    int inserted = 0;
-    sql << kInsertLinkSql, soci::use(victim_id, "vid"), soci::use(prosecution_id, "pid"), soci::use(role, "role"),
-        soci::use(actor, "actor"), soci::use(us, "us"), soci::into(inserted);
-    if (!sql.got_data() || inserted != 1)
-      return Error::of(ErrorCode::already_exists, "the victim is already linked to this prosecution");
-    sql << kBumpVictimSql, soci::use(us, "us"), soci::use(victim_id, "id");
-    append_audit(sql, audit_for(audit, "victim", victim_id, {{"prosecution_id", prosecution_id}, {"role", role}}));
-    return VictimLink{victim_id, prosecution_id, case_id, role, audit.at};
+    return idempotent_write(sql, idem, audit.at, [&]() -> Result<VictimLink> {
+      std::string victim_unit;
+      sql << kLockVictimSql, soci::use(victim_id, "id"), soci::into(victim_unit);
+      if (!sql.got_data()) return not_found("victim");
+      RecordContext ctx;
+      std::string assigned, case_id;
+      sql << kProsecutionContextSql, soci::use(prosecution_id, "id"), soci::into(ctx.unit), soci::into(ctx.lead_dda_id),
+          soci::into(assigned), soci::into(case_id);
+      if (!sql.got_data()) return not_found("prosecution");
+      ctx.assigned_dda_ids = string_array(assigned);
+      if (auto s = authorize(ctx); !s) return s.error();
+      if (ctx.unit != victim_unit)
+        return Error::of(ErrorCode::domain_rule, "the victim and the prosecution belong to different units");
+      const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
+      const long long us = to_epoch_micros(audit.at);
+      int inserted = 0;
+      sql << kInsertLinkSql, soci::use(victim_id, "vid"), soci::use(prosecution_id, "pid"), soci::use(role, "role"),
+          soci::use(actor, "actor"), soci::use(us, "us"), soci::into(inserted);
+      if (!sql.got_data() || inserted != 1)
+        return Error::of(ErrorCode::already_exists, "the victim is already linked to this prosecution");
+      sql << kBumpVictimSql, soci::use(us, "us"), soci::use(victim_id, "id");
+      append_audit(sql, audit_for(audit, "victim", victim_id, {{"prosecution_id", prosecution_id}, {"role", role}}));
+      return VictimLink{victim_id, prosecution_id, case_id, role, audit.at};
     });
   });
 }
@@ -467,27 +466,26 @@ Result<std::vector<ServiceItem>> PgVictimStore::service_plan(const std::string& 
 }
 
 Result<ServiceItem> PgVictimStore::add_service_item(const std::string& victim_id, const NewServiceItem& item,
-                                                    const AuditEntry& audit,
-    const Idempotent<ServiceItem>* idem) {
+                                                    const AuditEntry& audit, const Idempotent<ServiceItem>* idem) {
   if (!is_uuid(victim_id)) return not_found("victim");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<ServiceItem> {
-   return idempotent_write(sql, idem, audit.at, [&]() -> Result<ServiceItem> {
-    std::string unit;
-    sql << kLockVictimSql, soci::use(victim_id, "id"), soci::into(unit);
-    if (!sql.got_data()) return not_found("victim");
-    const std::string review = item.review_on ? format_date(*item.review_on) : std::string();
-    const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
-    const long long us = to_epoch_micros(audit.at);
-    std::string id;
-    sql << kInsertItemSql, soci::use(victim_id, "vid"), soci::use(item.domain, "domain"),
-        soci::use(item.provider, "provider"), soci::use(item.goal, "goal"), soci::use(item.status, "status"),
-        soci::use(review, "review"), soci::use(actor, "actor"), soci::use(us, "us"), soci::use(us, "us2"),
-        soci::into(id);
-    append_audit(sql, audit_for(audit, "service_plan_item", id,
-                                {{"victim_id", victim_id}, {"domain", item.domain}, {"status", item.status}}));
-    auto stored = load_item(sql, id);
-    if (!stored) return not_found("service plan item");
-    return std::move(*stored);
+    return idempotent_write(sql, idem, audit.at, [&]() -> Result<ServiceItem> {
+      std::string unit;
+      sql << kLockVictimSql, soci::use(victim_id, "id"), soci::into(unit);
+      if (!sql.got_data()) return not_found("victim");
+      const std::string review = item.review_on ? format_date(*item.review_on) : std::string();
+      const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
+      const long long us = to_epoch_micros(audit.at);
+      std::string id;
+      sql << kInsertItemSql, soci::use(victim_id, "vid"), soci::use(item.domain, "domain"),
+          soci::use(item.provider, "provider"), soci::use(item.goal, "goal"), soci::use(item.status, "status"),
+          soci::use(review, "review"), soci::use(actor, "actor"), soci::use(us, "us"), soci::use(us, "us2"),
+          soci::into(id);
+      append_audit(sql, audit_for(audit, "service_plan_item", id,
+                                  {{"victim_id", victim_id}, {"domain", item.domain}, {"status", item.status}}));
+      auto stored = load_item(sql, id);
+      if (!stored) return not_found("service plan item");
+      return std::move(*stored);
     });
   });
 }
@@ -534,29 +532,29 @@ Result<ServiceItem> PgVictimStore::patch_service_item(const std::string& victim_
 // Marsy's Law
 
 Result<RightsEntry> PgVictimStore::add_rights_entry(const RightsEntry& e, const AuditEntry& audit,
-    const Idempotent<RightsEntry>* idem) {
+                                                    const Idempotent<RightsEntry>* idem) {
   if (!is_uuid(e.prosecution_id)) return not_found("prosecution");
   if (!is_uuid(e.victim_id)) return Error::invalid("victim_id", "not a victim linked to this prosecution");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<RightsEntry> {
-   return idempotent_write(sql, idem, audit.at, [&]() -> Result<RightsEntry> {
-    int linked = 0;
-    sql << kIsLinkedSql, soci::use(e.prosecution_id, "pid"), soci::use(e.victim_id, "vid"), soci::into(linked);
-    if (!sql.got_data()) return Error::invalid("victim_id", "not a victim linked to this prosecution");
-    Nullable notes(e.notes), reason(e.reason);
-    const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
-    const long long at = to_epoch_micros(e.at);
-    const long long us = to_epoch_micros(audit.at);
-    std::string id;
-    sql << kInsertRightsSql, soci::use(e.prosecution_id, "pid"), soci::use(e.victim_id, "vid"),
-        soci::use(e.kind, "kind"), soci::use(at, "at"), soci::use(notes.value, notes.ind, "notes"),
-        soci::use(reason.value, reason.ind, "reason"), soci::use(actor, "actor"), soci::use(us, "us"),
-        soci::into(id);
-    append_audit(sql, audit_for(audit, "victim_rights", id,
-                                {{"prosecution_id", e.prosecution_id}, {"victim_id", e.victim_id}, {"kind", e.kind}}));
-    soci::rowset<soci::row> rows = (sql.prepare << std::string(kRightsColumns) + " WHERE id = :id::uuid",
-                                    soci::use(id, "id"));
-    for (const auto& r : rows) return read_rights(r);
-    return not_found("victim rights entry");
+    return idempotent_write(sql, idem, audit.at, [&]() -> Result<RightsEntry> {
+      int linked = 0;
+      sql << kIsLinkedSql, soci::use(e.prosecution_id, "pid"), soci::use(e.victim_id, "vid"), soci::into(linked);
+      if (!sql.got_data()) return Error::invalid("victim_id", "not a victim linked to this prosecution");
+      Nullable notes(e.notes), reason(e.reason);
+      const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
+      const long long at = to_epoch_micros(e.at);
+      const long long us = to_epoch_micros(audit.at);
+      std::string id;
+      sql << kInsertRightsSql, soci::use(e.prosecution_id, "pid"), soci::use(e.victim_id, "vid"),
+          soci::use(e.kind, "kind"), soci::use(at, "at"), soci::use(notes.value, notes.ind, "notes"),
+          soci::use(reason.value, reason.ind, "reason"), soci::use(actor, "actor"), soci::use(us, "us"),
+          soci::into(id);
+      append_audit(sql, audit_for(audit, "victim_rights", id,
+                                  {{"prosecution_id", e.prosecution_id}, {"victim_id", e.victim_id}, {"kind", e.kind}}));
+      soci::rowset<soci::row> rows = (sql.prepare << std::string(kRightsColumns) + " WHERE id = :id::uuid",
+                                      soci::use(id, "id"));
+      for (const auto& r : rows) return read_rights(r);
+      return not_found("victim rights entry");
     });
   });
 }
@@ -622,22 +620,22 @@ std::vector<std::string> meeting_agencies(soci::session& sql, const std::string&
 }  // namespace
 
 Result<Agency> PgVictimStore::create_agency(const Agency& agency, const AuditEntry& audit,
-    const Idempotent<Agency>* idem) {
+                                            const Idempotent<Agency>* idem) {
   return in_transaction(pool_, [&](soci::session& sql) -> Result<Agency> {
-   return idempotent_write(sql, idem, audit.at, [&]() -> Result<Agency> {
-    std::vector<std::string> scope;
-    for (Field f : agency.mou_scope) scope.emplace_back(to_string(f));
-    const std::string scope_text = json_text(scope);
-    const long long us = to_epoch_micros(audit.at);
-    std::string id;
-    sql << "INSERT INTO agencies (name, mou_scope, created_at) VALUES (:name,"
-           " ARRAY(SELECT json_array_elements_text(CAST(:scope AS json))),"
-           " to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text",
-        soci::use(agency.name, "name"), soci::use(scope_text, "scope"), soci::use(us, "us"), soci::into(id);
-    append_audit(sql, audit_for(audit, "agency", id, {{"name", agency.name}, {"mou_scope", json::value_from(scope)}}));
-    Agency out = agency;
-    out.id = id;
-    return out;
+    return idempotent_write(sql, idem, audit.at, [&]() -> Result<Agency> {
+      std::vector<std::string> scope;
+      for (Field f : agency.mou_scope) scope.emplace_back(to_string(f));
+      const std::string scope_text = json_text(scope);
+      const long long us = to_epoch_micros(audit.at);
+      std::string id;
+      sql << "INSERT INTO agencies (name, mou_scope, created_at) VALUES (:name,"
+             " ARRAY(SELECT json_array_elements_text(CAST(:scope AS json))),"
+             " to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text",
+          soci::use(agency.name, "name"), soci::use(scope_text, "scope"), soci::use(us, "us"), soci::into(id);
+      append_audit(sql, audit_for(audit, "agency", id, {{"name", agency.name}, {"mou_scope", json::value_from(scope)}}));
+      Agency out = agency;
+      out.id = id;
+      return out;
     });
   });
 }
@@ -665,32 +663,32 @@ Result<std::optional<Agency>> PgVictimStore::get_agency(const std::string& id) {
 }
 
 Result<MdtMeeting> PgVictimStore::create_meeting(const MdtMeeting& meeting, const AuditEntry& audit,
-    const Idempotent<MdtMeeting>* idem) {
+                                                 const Idempotent<MdtMeeting>* idem) {
   for (const auto& a : meeting.agency_ids)
     if (!is_uuid(a)) return Error::invalid("agency_ids", "not an agency id: " + a);
   return in_transaction(pool_, [&](soci::session& sql) -> Result<MdtMeeting> {
-   return idempotent_write(sql, idem, audit.at, [&]() -> Result<MdtMeeting> {
-    const std::string date = format_date(meeting.date);
-    const long long us = to_epoch_micros(audit.at);
-    const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
-    std::string id;
-    sql << "INSERT INTO mdt_meetings (unit, date, created_by, created_at) VALUES (:unit, :date::date,"
-           " NULLIF(:actor, '')::uuid, to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text",
-        soci::use(meeting.unit, "unit"), soci::use(date, "date"), soci::use(actor, "actor"), soci::use(us, "us"),
-        soci::into(id);
-    for (const auto& a : meeting.agency_ids) {
-      int found = 0;
-      sql << "SELECT 1 FROM agencies WHERE id = :id::uuid", soci::use(a, "id"), soci::into(found);
-      if (!sql.got_data()) return Error::invalid("agency_ids", "no such agency: " + a);
-      sql << "INSERT INTO mdt_meeting_agencies (meeting_id, agency_id) VALUES (:m::uuid, :a::uuid)"
-             " ON CONFLICT DO NOTHING",
-          soci::use(id, "m"), soci::use(a, "a");
-    }
-    append_audit(sql, audit_for(audit, "mdt_meeting", id, {{"date", date}, {"agencies", meeting.agency_ids.size()}}));
-    MdtMeeting out = meeting;
-    out.id = id;
-    out.agency_ids = meeting_agencies(sql, id);
-    return out;
+    return idempotent_write(sql, idem, audit.at, [&]() -> Result<MdtMeeting> {
+      const std::string date = format_date(meeting.date);
+      const long long us = to_epoch_micros(audit.at);
+      const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
+      std::string id;
+      sql << "INSERT INTO mdt_meetings (unit, date, created_by, created_at) VALUES (:unit, :date::date,"
+             " NULLIF(:actor, '')::uuid, to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text",
+          soci::use(meeting.unit, "unit"), soci::use(date, "date"), soci::use(actor, "actor"), soci::use(us, "us"),
+          soci::into(id);
+      for (const auto& a : meeting.agency_ids) {
+        int found = 0;
+        sql << "SELECT 1 FROM agencies WHERE id = :id::uuid", soci::use(a, "id"), soci::into(found);
+        if (!sql.got_data()) return Error::invalid("agency_ids", "no such agency: " + a);
+        sql << "INSERT INTO mdt_meeting_agencies (meeting_id, agency_id) VALUES (:m::uuid, :a::uuid)"
+               " ON CONFLICT DO NOTHING",
+            soci::use(id, "m"), soci::use(a, "a");
+      }
+      append_audit(sql, audit_for(audit, "mdt_meeting", id, {{"date", date}, {"agencies", meeting.agency_ids.size()}}));
+      MdtMeeting out = meeting;
+      out.id = id;
+      out.agency_ids = meeting_agencies(sql, id);
+      return out;
     });
   });
 }
@@ -715,36 +713,36 @@ Result<std::vector<MdtMeeting>> PgVictimStore::meetings_on(std::chrono::sys_days
 }
 
 Result<MdtReview> PgVictimStore::add_review(const MdtReview& review, const AuditEntry& audit,
-    const Idempotent<MdtReview>* idem) {
+                                            const Idempotent<MdtReview>* idem) {
   if (!is_uuid(review.victim_id)) return not_found("victim");
   return in_transaction(pool_, [&](soci::session& sql) -> Result<MdtReview> {
-   return idempotent_write(sql, idem, audit.at, [&]() -> Result<MdtReview> {
-    std::string unit;
-    sql << kLockVictimSql, soci::use(review.victim_id, "id"), soci::into(unit);
-    if (!sql.got_data()) return not_found("victim");
-    const std::string date = format_date(review.meeting_date);
-    const std::string present = json_text(review.agencies_present);
-    const int where = review.whereabouts_known ? 1 : 0, safe = review.safe_and_stable ? 1 : 0,
-              services = review.receiving_services ? 1 : 0;
-    const std::string next = review.next_review_on ? format_date(*review.next_review_on) : std::string();
-    const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
-    const long long us = to_epoch_micros(audit.at);
-    std::string id;
-    sql << "INSERT INTO mdt_reviews (victim_id, meeting_date, agencies_present, whereabouts_known, safe_and_stable,"
-           " receiving_services, point_of_contact, risk_level, next_steps, next_review_on, created_by, created_at)"
-           " VALUES (:vid::uuid, :date::date, :present, CAST(:w AS integer) = 1, CAST(:s AS integer) = 1,"
-           " CAST(:r AS integer) = 1, :poc, :risk, :steps, NULLIF(:next, '')::date, NULLIF(:actor, '')::uuid,"
-           " to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text",
-        soci::use(review.victim_id, "vid"), soci::use(date, "date"), soci::use(present, "present"),
-        soci::use(where, "w"), soci::use(safe, "s"), soci::use(services, "r"),
-        soci::use(review.point_of_contact, "poc"), soci::use(review.risk_level, "risk"),
-        soci::use(review.next_steps, "steps"), soci::use(next, "next"), soci::use(actor, "actor"),
-        soci::use(us, "us"), soci::into(id);
-    append_audit(sql, audit_for(audit, "mdt_review", id, {{"victim_id", review.victim_id}, {"meeting_date", date}}));
-    soci::rowset<soci::row> rows =
-        (sql.prepare << std::string(kReviewColumns) + " WHERE id = :id::uuid", soci::use(id, "id"));
-    for (const auto& r : rows) return read_review(r);
-    return not_found("review");
+    return idempotent_write(sql, idem, audit.at, [&]() -> Result<MdtReview> {
+      std::string unit;
+      sql << kLockVictimSql, soci::use(review.victim_id, "id"), soci::into(unit);
+      if (!sql.got_data()) return not_found("victim");
+      const std::string date = format_date(review.meeting_date);
+      const std::string present = json_text(review.agencies_present);
+      const int where = review.whereabouts_known ? 1 : 0, safe = review.safe_and_stable ? 1 : 0,
+                services = review.receiving_services ? 1 : 0;
+      const std::string next = review.next_review_on ? format_date(*review.next_review_on) : std::string();
+      const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
+      const long long us = to_epoch_micros(audit.at);
+      std::string id;
+      sql << "INSERT INTO mdt_reviews (victim_id, meeting_date, agencies_present, whereabouts_known, safe_and_stable,"
+             " receiving_services, point_of_contact, risk_level, next_steps, next_review_on, created_by, created_at)"
+             " VALUES (:vid::uuid, :date::date, :present, CAST(:w AS integer) = 1, CAST(:s AS integer) = 1,"
+             " CAST(:r AS integer) = 1, :poc, :risk, :steps, NULLIF(:next, '')::date, NULLIF(:actor, '')::uuid,"
+             " to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text",
+          soci::use(review.victim_id, "vid"), soci::use(date, "date"), soci::use(present, "present"),
+          soci::use(where, "w"), soci::use(safe, "s"), soci::use(services, "r"),
+          soci::use(review.point_of_contact, "poc"), soci::use(review.risk_level, "risk"),
+          soci::use(review.next_steps, "steps"), soci::use(next, "next"), soci::use(actor, "actor"),
+          soci::use(us, "us"), soci::into(id);
+      append_audit(sql, audit_for(audit, "mdt_review", id, {{"victim_id", review.victim_id}, {"meeting_date", date}}));
+      soci::rowset<soci::row> rows =
+          (sql.prepare << std::string(kReviewColumns) + " WHERE id = :id::uuid", soci::use(id, "id"));
+      for (const auto& r : rows) return read_review(r);
+      return not_found("review");
     });
   });
 }
@@ -793,35 +791,35 @@ Result<std::vector<AgendaItem>> PgVictimStore::agenda(const MdtMeeting& meeting)
 // Protective orders
 
 Result<ProtectiveOrder> PgVictimStore::add_protective_order(const ProtectiveOrder& order, const AuditEntry& audit,
-    const Idempotent<ProtectiveOrder>* idem) {
+                                                            const Idempotent<ProtectiveOrder>* idem) {
   if (!is_uuid(order.prosecution_id)) return not_found("prosecution");
   for (const auto& v : order.protected_victim_ids)
     if (!is_uuid(v)) return Error::invalid("protected_victim_ids", "not a victim id: " + v);
   return in_transaction(pool_, [&](soci::session& sql) -> Result<ProtectiveOrder> {
-   return idempotent_write(sql, idem, audit.at, [&]() -> Result<ProtectiveOrder> {
-    const std::string issued = format_date(order.issued_on), expires = format_date(order.expires_on);
-    const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
-    const long long us = to_epoch_micros(audit.at);
-    std::string id;
-    sql << "INSERT INTO protective_orders (prosecution_id, issued_on, expires_on, terms, created_by, created_at)"
-           " VALUES (:pid::uuid, :issued::date, :expires::date, :terms, NULLIF(:actor, '')::uuid,"
-           " to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text",
-        soci::use(order.prosecution_id, "pid"), soci::use(issued, "issued"), soci::use(expires, "expires"),
-        soci::use(order.terms, "terms"), soci::use(actor, "actor"), soci::use(us, "us"), soci::into(id);
-    for (const auto& v : order.protected_victim_ids) {
-      int linked = 0;
-      sql << kIsLinkedSql, soci::use(order.prosecution_id, "pid"), soci::use(v, "vid"), soci::into(linked);
-      if (!sql.got_data()) return Error::invalid("protected_victim_ids", "not a victim linked to this prosecution: " + v);
-      sql << "INSERT INTO protective_order_victims (order_id, victim_id) VALUES (:o::uuid, :v::uuid)"
-             " ON CONFLICT DO NOTHING",
-          soci::use(id, "o"), soci::use(v, "v");
-    }
-    append_audit(sql, audit_for(audit, "protective_order", id,
-                                {{"prosecution_id", order.prosecution_id}, {"expires_on", expires}}));
-    ProtectiveOrder out = order;
-    out.id = id;
-    out.created_at = audit.at;
-    return out;
+    return idempotent_write(sql, idem, audit.at, [&]() -> Result<ProtectiveOrder> {
+      const std::string issued = format_date(order.issued_on), expires = format_date(order.expires_on);
+      const std::string actor = is_uuid(audit.actor_id) ? audit.actor_id : std::string();
+      const long long us = to_epoch_micros(audit.at);
+      std::string id;
+      sql << "INSERT INTO protective_orders (prosecution_id, issued_on, expires_on, terms, created_by, created_at)"
+             " VALUES (:pid::uuid, :issued::date, :expires::date, :terms, NULLIF(:actor, '')::uuid,"
+             " to_timestamp(CAST(:us AS double precision) / 1000000)) RETURNING id::text",
+          soci::use(order.prosecution_id, "pid"), soci::use(issued, "issued"), soci::use(expires, "expires"),
+          soci::use(order.terms, "terms"), soci::use(actor, "actor"), soci::use(us, "us"), soci::into(id);
+      for (const auto& v : order.protected_victim_ids) {
+        int linked = 0;
+        sql << kIsLinkedSql, soci::use(order.prosecution_id, "pid"), soci::use(v, "vid"), soci::into(linked);
+        if (!sql.got_data()) return Error::invalid("protected_victim_ids", "not a victim linked to this prosecution: " + v);
+        sql << "INSERT INTO protective_order_victims (order_id, victim_id) VALUES (:o::uuid, :v::uuid)"
+               " ON CONFLICT DO NOTHING",
+            soci::use(id, "o"), soci::use(v, "v");
+      }
+      append_audit(sql, audit_for(audit, "protective_order", id,
+                                  {{"prosecution_id", order.prosecution_id}, {"expires_on", expires}}));
+      ProtectiveOrder out = order;
+      out.id = id;
+      out.created_at = audit.at;
+      return out;
     });
   });
 }

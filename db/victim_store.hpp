@@ -29,37 +29,36 @@ class PgVictimStore final : public VictimStore {
   PgVictimStore(Pool& pool, const FieldCipher& cipher) : pool_(pool), cipher_(cipher) {}
 
   [[nodiscard]] Result<Victim> create_victim(const NewVictim& v, const AuditEntry& audit,
-      const Idempotent<Victim>* idem) override;
+                                             const Idempotent<Victim>* idem) override;
   [[nodiscard]] Result<std::optional<Victim>> get_victim(const std::string& id) override;
   [[nodiscard]] Result<VictimIdentity> read_identity(const std::string& id, const AuditEntry& audit) override;
   [[nodiscard]] Result<VictimLink> link(const std::string& victim_id, const std::string& prosecution_id,
                                         const std::string& role, const VictimAuthorizer& authorize,
-                                        const AuditEntry& audit,
-      const Idempotent<VictimLink>* idem) override;
+                                        const AuditEntry& audit, const Idempotent<VictimLink>* idem) override;
   [[nodiscard]] Result<std::vector<LinkedVictim>> linked_victims(const std::string& prosecution_id) override;
   [[nodiscard]] Result<std::vector<ServiceItem>> service_plan(const std::string& victim_id) override;
   [[nodiscard]] Result<ServiceItem> add_service_item(const std::string& victim_id, const NewServiceItem& item,
                                                      const AuditEntry& audit,
-      const Idempotent<ServiceItem>* idem) override;
+                                                     const Idempotent<ServiceItem>* idem) override;
   [[nodiscard]] Result<ServiceItem> patch_service_item(const std::string& victim_id, const std::string& item_id,
                                                        std::optional<int> expected_version,
                                                        const ServiceItemPatch& patch, const StatusDecider& decide,
                                                        const AuditEntry& audit) override;
   [[nodiscard]] Result<RightsEntry> add_rights_entry(const RightsEntry& entry, const AuditEntry& audit,
-      const Idempotent<RightsEntry>* idem) override;
+                                                     const Idempotent<RightsEntry>* idem) override;
   [[nodiscard]] Result<std::vector<RightsEntry>> rights_entries(const std::string& prosecution_id) override;
   [[nodiscard]] Result<Agency> create_agency(const Agency& agency, const AuditEntry& audit,
-      const Idempotent<Agency>* idem) override;
+                                             const Idempotent<Agency>* idem) override;
   [[nodiscard]] Result<std::optional<Agency>> get_agency(const std::string& id) override;
   [[nodiscard]] Result<MdtMeeting> create_meeting(const MdtMeeting& meeting, const AuditEntry& audit,
-      const Idempotent<MdtMeeting>* idem) override;
+                                                  const Idempotent<MdtMeeting>* idem) override;
   [[nodiscard]] Result<std::vector<MdtMeeting>> meetings_on(std::chrono::sys_days date) override;
   [[nodiscard]] Result<MdtReview> add_review(const MdtReview& review, const AuditEntry& audit,
-      const Idempotent<MdtReview>* idem) override;
+                                             const Idempotent<MdtReview>* idem) override;
   [[nodiscard]] Result<std::vector<AgendaItem>> agenda(const MdtMeeting& meeting) override;
   [[nodiscard]] Result<ProtectiveOrder> add_protective_order(const ProtectiveOrder& order,
                                                              const AuditEntry& audit,
-      const Idempotent<ProtectiveOrder>* idem) override;
+                                                             const Idempotent<ProtectiveOrder>* idem) override;
   [[nodiscard]] Result<int> sweep_protective_orders(TimePoint now, const std::vector<int>& days_ahead) override;
 
  private:

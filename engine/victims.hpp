@@ -215,7 +215,7 @@ class VictimStore {
   // Seals the identity, numbers the pseudonym within (unit, prefix) and audits, in one
   // transaction. invalid_argument (advocate_id) when the advocate is not an active advocate.
   [[nodiscard]] virtual Result<Victim> create_victim(const NewVictim& v, const AuditEntry& audit,
-      const Idempotent<Victim>* idem) = 0;
+                                                     const Idempotent<Victim>* idem) = 0;
   // The pseudonymous record (nullopt when absent).
   [[nodiscard]] virtual Result<std::optional<Victim>> get_victim(const std::string& id) = 0;
   // Opens the sealed identity and appends `audit` (action victim.identity_read) in one
@@ -226,14 +226,13 @@ class VictimStore {
   // already_exists when linked already.
   [[nodiscard]] virtual Result<VictimLink> link(const std::string& victim_id, const std::string& prosecution_id,
                                                 const std::string& role, const VictimAuthorizer& authorize,
-                                                const AuditEntry& audit,
-      const Idempotent<VictimLink>* idem) = 0;
+                                                const AuditEntry& audit, const Idempotent<VictimLink>* idem) = 0;
   [[nodiscard]] virtual Result<std::vector<LinkedVictim>> linked_victims(const std::string& prosecution_id) = 0;
 
   [[nodiscard]] virtual Result<std::vector<ServiceItem>> service_plan(const std::string& victim_id) = 0;
   [[nodiscard]] virtual Result<ServiceItem> add_service_item(const std::string& victim_id, const NewServiceItem& item,
                                                              const AuditEntry& audit,
-      const Idempotent<ServiceItem>* idem) = 0;
+                                                             const Idempotent<ServiceItem>* idem) = 0;
   // Under the item's row lock: If-Match (412), the status decider (409), then the write.
   [[nodiscard]] virtual Result<ServiceItem> patch_service_item(const std::string& victim_id,
                                                                const std::string& item_id,
@@ -244,20 +243,20 @@ class VictimStore {
 
   // not_found (victim_id) when the victim is not linked to the prosecution.
   [[nodiscard]] virtual Result<RightsEntry> add_rights_entry(const RightsEntry& entry, const AuditEntry& audit,
-      const Idempotent<RightsEntry>* idem) = 0;
+                                                             const Idempotent<RightsEntry>* idem) = 0;
   [[nodiscard]] virtual Result<std::vector<RightsEntry>> rights_entries(const std::string& prosecution_id) = 0;
 
   // Safety Net. already_exists when an agency of that name (any case) exists.
   [[nodiscard]] virtual Result<Agency> create_agency(const Agency& agency, const AuditEntry& audit,
-      const Idempotent<Agency>* idem) = 0;
+                                                     const Idempotent<Agency>* idem) = 0;
   [[nodiscard]] virtual Result<std::optional<Agency>> get_agency(const std::string& id) = 0;
   // invalid_argument (agency_ids) naming an unknown agency; already_exists when the unit
   // already meets that day.
   [[nodiscard]] virtual Result<MdtMeeting> create_meeting(const MdtMeeting& meeting, const AuditEntry& audit,
-      const Idempotent<MdtMeeting>* idem) = 0;
+                                                          const Idempotent<MdtMeeting>* idem) = 0;
   [[nodiscard]] virtual Result<std::vector<MdtMeeting>> meetings_on(std::chrono::sys_days date) = 0;
   [[nodiscard]] virtual Result<MdtReview> add_review(const MdtReview& review, const AuditEntry& audit,
-      const Idempotent<MdtReview>* idem) = 0;
+                                                     const Idempotent<MdtReview>* idem) = 0;
   // The youths of the meeting's unit reviewed on, or scheduled for, its date.
   [[nodiscard]] virtual Result<std::vector<AgendaItem>> agenda(const MdtMeeting& meeting) = 0;
 
@@ -265,7 +264,7 @@ class VictimStore {
   // prosecution.
   [[nodiscard]] virtual Result<ProtectiveOrder> add_protective_order(const ProtectiveOrder& order,
                                                                      const AuditEntry& audit,
-      const Idempotent<ProtectiveOrder>* idem) = 0;
+                                                                     const Idempotent<ProtectiveOrder>* idem) = 0;
   // Queues protective_order_expiring to the advocate of each protected victim when an order
   // expires within each of `days_ahead` calendar days (court-local today); one notification per
   // (advocate, order, lead time), so any number of processes may sweep at once. Returns how

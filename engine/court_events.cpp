@@ -188,6 +188,72 @@ Result<IncomingHearing> incoming_hearing_from_json(std::string_view text) {
   return h;
 }
 
+std::string to_json_text(const ImportReport& r) {
+  json::array rejected;
+  for (const auto& x : r.rejected) {
+    json::object o;
+    if (x.line) o["line"] = static_cast<std::uint64_t>(*x.line);
+    if (x.uid) o["uid"] = *x.uid;
+    o["reason"] = x.reason;
+    rejected.push_back(std::move(o));
+  }
+  json::array warnings;
+  for (const auto& w : r.warnings) warnings.emplace_back(w);
+  json::object o{{"created", r.created},     {"updated", r.updated},     {"cancelled", r.cancelled},
+                 {"unchanged", r.unchanged}, {"unmatched", r.unmatched}, {"rejected", std::move(rejected)},
+                 {"mode", to_string(r.mode)}, {"records", r.records},    {"warnings", std::move(warnings)}};
+  o["import_id"] = r.import_id.empty() ? json::value(nullptr) : json::value(r.import_id);
+  return json::serialize(o);
+}
+
+std::string clean_text(std::string_view text, std::size_t max_bytes) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_bytes));
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const std::size_t n = text.size();
+  std::size_t i = 0;
+  auto put = [&](std::string_view piece) {
+    if (out.size() + piece.size() > max_bytes) return false;
+    out.append(piece);
+    return true;
+  };
+  while (i < n) {
+    const unsigned char c = p[i];
+    std::size_t len = 0;
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f) {
+        ++i;
+        continue;
+      }
+      len = 1;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+    }
+    bool ok = len > 0 && i + len <= n;
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (p[i + k] & 0xC0) == 0x80;
+    if (ok && len == 3) {
+      if (c == 0xE0 && p[i + 1] < 0xA0) ok = false;  // overlong
+      if (c == 0xED && p[i + 1] > 0x9F) ok = false;  // surrogates
+    }
+    if (ok && len == 4) {
+      if (c == 0xF0 && p[i + 1] < 0x90) ok = false;
+      if (c == 0xF4 && p[i + 1] > 0x8F) ok = false;
+    }
+    if (!ok) {
+      if (!put("\xEF\xBF\xBD")) break;
+      ++i;
+      continue;
+    }
+    if (!put(text.substr(i, len))) break;
+    i += len;
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 // Reconciliation
 

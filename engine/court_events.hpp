@@ -171,6 +171,15 @@ struct ImportReport {
   std::vector<std::string> warnings;
 };
 
+// {"created","updated","cancelled","unchanged","unmatched","rejected":[{"line"?,"uid"?,"reason"}],
+// "import_id","mode","records","warnings"} — the API's body and feed_imports.report.
+[[nodiscard]] std::string to_json_text(const ImportReport& r);
+
+// Text from a feed made safe to store: invalid UTF-8 sequences become U+FFFD, NUL and other
+// C0 controls but tab and newline are dropped, and the result is cut (on a character
+// boundary) to at most max_bytes.
+[[nodiscard]] std::string clean_text(std::string_view text, std::size_t max_bytes = 1000);
+
 struct Feed {
   std::string id;
   std::string name;
@@ -279,8 +288,10 @@ class CourtEventStore {
   // A hearing entered by hand, through the same path as an imported one (history, deadlines,
   // notifications, audit, in one transaction). `authorize` is called with the case's context
   // under its row lock. invalid_argument (prosecution_id) when the prosecution is not of the case.
+  // idem: store the response under an Idempotency-Key in the same transaction (may be null).
   [[nodiscard]] virtual Result<CourtEvent> create_manual(const NewCourtEvent& e, const Authorizer& authorize,
-                                                         const AuditEntry& audit) = 0;
+                                                         const AuditEntry& audit,
+                                                         const Idempotent<CourtEvent>* idem) = 0;
 
   // already_exists when the name is taken.
   [[nodiscard]] virtual Result<Feed> create_feed(const NewFeed& f, const AuditEntry& audit) = 0;

@@ -11,6 +11,7 @@
 #include "engine/deadlines.hpp"
 #include "engine/evidence.hpp"
 #include "engine/clock.hpp"
+#include "engine/court_events.hpp"
 #include "engine/identity.hpp"
 #include "engine/ports.hpp"
 #include "engine/victims.hpp"
@@ -35,6 +36,7 @@ struct AppServices {
   // header, with https when the server itself speaks TLS (tls).
   std::string public_base_url;
   bool tls = false;
+  CourtEventStore* court_events = nullptr;             // hearings, feeds, imports (issue 7)
 };
 
 // Registers every route. Each route (but the public ones) authenticates and asks the access

@@ -117,6 +117,8 @@ constexpr Rule kRules[] = {
   // court feeds: a feed belongs to a unit; admins manage every feed. Matching an unmatched
   // row attaches a hearing to a case, so it needs write access to that case (the record).
   {Action::feed_create,               none,   {ok,   no,   ok,   no,   no,   ok  }},
+  {Action::feed_list,                 none,   {ok,   no,   ok,   no,   no,   ok  }},
+  {Action::feed_read,                 rec,    {unit, no,   unit, no,   no,   ok  }},
   {Action::feed_import,               rec,    {unit, no,   unit, no,   no,   ok  }},
   {Action::feed_poll,                 rec,    {unit, no,   unit, no,   no,   ok  }},
   {Action::feed_unmatched,            rec,    {unit, no,   unit, no,   no,   ok  }},
@@ -287,6 +289,8 @@ constexpr Expected kExpected[] = {
   {Action::court_event_list,          {"AAN", "ANN", "AAN", "FFF", "FFF", "FFF"}},
   {Action::court_event_create,        {"AFN", "FFF", "AAN", "FFF", "FFF", "FFF"}},
   {Action::feed_create,               {"AAA", "FFF", "AAA", "FFF", "FFF", "AAA"}},
+  {Action::feed_list,                 {"AAA", "FFF", "AAA", "FFF", "FFF", "AAA"}},
+  {Action::feed_read,                 {"AAN", "FFF", "AAN", "FFF", "FFF", "AAA"}},
   {Action::feed_import,               {"AAN", "FFF", "AAN", "FFF", "FFF", "AAA"}},
   {Action::feed_poll,                 {"AAN", "FFF", "AAN", "FFF", "FFF", "AAA"}},
   {Action::feed_unmatched,            {"AAN", "FFF", "AAN", "FFF", "FFF", "AAA"}},
@@ -356,6 +360,8 @@ constexpr RouteSpec kRoutes[] = {
   {"GET",    "/api/v1/court-events",                            Action::court_event_list},
   {"POST",   "/api/v1/court-events",                            Action::court_event_create},
   {"POST",   "/api/v1/feeds",                                   Action::feed_create},
+  {"GET",    "/api/v1/feeds",                                   Action::feed_list, std::nullopt, false},
+  {"GET",    "/api/v1/feeds/{id}",                              Action::feed_read, std::nullopt, false},
   {"POST",   "/api/v1/feeds/{id}/import",                       Action::feed_import},
   {"POST",   "/api/v1/feeds/{id}/poll",                         Action::feed_poll},
   {"GET",    "/api/v1/feeds/{id}/unmatched",                    Action::feed_unmatched},
@@ -478,6 +484,8 @@ std::string_view to_string(Action action) noexcept {
     case Action::court_event_list: return "court_event_list";
     case Action::court_event_create: return "court_event_create";
     case Action::feed_create: return "feed_create";
+    case Action::feed_list: return "feed_list";
+    case Action::feed_read: return "feed_read";
     case Action::feed_import: return "feed_import";
     case Action::feed_poll: return "feed_poll";
     case Action::feed_unmatched: return "feed_unmatched";
@@ -680,6 +688,9 @@ ListScope list_scope(const Principal& principal, Action action) {
       return principal.role == Role::advocate ? ListScope::advocate_victims : ListScope::unit;
     case Action::notification_list:
       return ListScope::own;
+    // Feeds belong to a unit; admins manage every feed.
+    case Action::feed_list:
+      return principal.role == Role::admin ? ListScope::all : ListScope::unit;
     // Supervisors see their unit's aggregates; leadership and admins the office's.
     case Action::metrics_read:
     case Action::victim_metrics_read:

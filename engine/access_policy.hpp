@@ -90,6 +90,8 @@ enum class Action : unsigned char {
   court_event_create,
   // court feeds
   feed_create,
+  feed_list,  // GET /api/v1/feeds (the caller's unit's feeds; every feed for admins)
+  feed_read,  // GET /api/v1/feeds/{id}
   feed_import,
   feed_poll,
   feed_unmatched,

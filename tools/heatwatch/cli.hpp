@@ -40,5 +40,6 @@ int demo(int argc, char** argv);
 int evidence(int argc, char** argv);
 int gen_data(int argc, char** argv);
 int reseal(int argc, char** argv);
+int import_feed(int argc, char** argv);
 
 }  // namespace heat::cli

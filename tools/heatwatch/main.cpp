@@ -19,6 +19,7 @@ constexpr const char* kUsage =
     "  evidence  verify evidence custody hash chains; SHA-256 of a file\n"
     "  gen-data  load deterministic benchmark data (county, office or statewide size) by COPY\n"
     "  reseal    re-encrypt victims' identity data with the current key after a key rotation\n"
+    "  import    import a court calendar file (iCalendar or CSV) into a feed\n"
     "\n"
     "Every command takes --help. Options may also be set as HEATWATCH_* environment variables.\n";
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   if (command == "evidence") return heat::cli::evidence(argc - 1, argv + 1);
   if (command == "gen-data") return heat::cli::gen_data(argc - 1, argv + 1);
   if (command == "reseal") return heat::cli::reseal(argc - 1, argv + 1);
+  if (command == "import") return heat::cli::import_feed(argc - 1, argv + 1);
   std::cerr << "heatwatch: unknown command '" << command << "'\n" << kUsage;
   return 2;
 }

@@ -6,6 +6,7 @@
 #include "db/audit_log.hpp"
 #include "db/calendar_subscription_store.hpp"
 #include "db/case_store.hpp"
+#include "db/court_event_store.hpp"
 #include "db/deadline_store.hpp"
 #include "db/evidence_store.hpp"
 #include "db/field_cipher.hpp"
@@ -86,7 +87,9 @@ int serve(int argc, char** argv) {
       "court days ahead of a deadline to remind its DDA, comma-separated (HEATWATCH_DEADLINE_REMINDERS)")(
       "public-url", po::value<std::string>()->default_value(""),
       "scheme://host[:port] of the links handed out, such as calendar URLs; default: the request's Host "
-      "(HEATWATCH_PUBLIC_URL)");
+      "(HEATWATCH_PUBLIC_URL)")(
+      "hearing-reminders", po::value<std::string>()->default_value("7,1"),
+      "days ahead of a hearing to remind the advocates and DDAs, comma-separated (HEATWATCH_HEARING_REMINDERS)");
   int code = 0;
   auto vm = parse(argc, argv, desc,
                   "usage: heatwatch serve --db URL [--listen 127.0.0.1:8080] [--tls-cert F --tls-key F] "
@@ -150,6 +153,7 @@ int serve(int argc, char** argv) {
   auto victim_identities = make_victim_identity_source(**pool, cipher);
   db::PgVictimStore victims(**pool, cipher);
   db::PgNotificationStore notifications(**pool);
+  db::PgCourtEventStore court_events(**pool);
   auth::AuthSettings auth_settings;
   auth_settings.require_totp = (*vm)["require-totp"].as<bool>();
   auth_settings.login_attempts_per_minute = (*vm)["login-rate"].as<int>();
@@ -172,6 +176,7 @@ int serve(int argc, char** argv) {
   services.calendar_subscriptions = &calendar_subscriptions;
   services.public_base_url = (*vm)["public-url"].as<std::string>();
   services.tls = !options.tls_cert_file.empty();
+  services.court_events = &court_events;
   api::Router router;
   api::build_routes(router, services);
 
@@ -206,6 +211,18 @@ int serve(int argc, char** argv) {
   }
   InAppChannel in_app;
   const std::vector<NotificationChannel*> channels = {&in_app};
+  std::vector<int> hearing_reminder_days;
+  {
+    std::stringstream list((*vm)["hearing-reminders"].as<std::string>());
+    for (std::string item; std::getline(list, item, ',');) {
+      try {
+        hearing_reminder_days.push_back(std::stoi(item));
+      } catch (const std::exception&) {
+        std::cerr << "heatwatch: --hearing-reminders takes days such as 7,1\n";
+        return 2;
+      }
+    }
+  }
   // Background work: claimed through the database, so any number of processes may run it.
   BackgroundJobs jobs((*vm)["jobs"].as<std::string>() == "on",
                       std::chrono::milliseconds((*vm)["sweep-interval-ms"].as<int>()), [&] {
@@ -221,6 +238,10 @@ int serve(int argc, char** argv) {
                           spdlog::warn("protective-order sweep failed: {}", orders.error().message);
                         else if (*orders > 0)
                           spdlog::info("protective-order sweep: {} expiry alerts", *orders);
+                        if (auto hearings = court_events.sweep_reminders(clock->now(), hearing_reminder_days); !hearings)
+                          spdlog::warn("hearing reminder sweep failed: {}", hearings.error().message);
+                        else if (*hearings > 0)
+                          spdlog::info("hearing reminder sweep: {} reminders", *hearings);
                         // Hands new notifications to every channel (the inbox; e-mail or SMS later).
                         if (auto sent = notifications.deliver_pending(clock->now(), channels, 500); !sent)
                           spdlog::warn("notification delivery failed: {}", sent.error().message);

@@ -8,6 +8,7 @@
 #include "api/auth/auth_service.hpp"
 #include "api/auth/crypto.hpp"
 #include "db/case_store.hpp"
+#include "db/court_event_store.hpp"
 #include "db/evidence_store.hpp"
 #include "db/field_cipher.hpp"
 #include "db/identity_store.hpp"
@@ -15,6 +16,7 @@
 #include "engine/court_calendar.hpp"
 #include "tools/heatwatch/cli.hpp"
 #include "tools/heatwatch/demo_victims.hpp"
+#include "tools/heatwatch/demo_hearings.hpp"
 #include "tools/heatwatch/evidence.hpp"
 #include "workflows/prosecution_events.hpp"
 
@@ -197,6 +199,7 @@ int demo(int argc, char** argv) {
   const sys_days first_referral = sys_days{year{2024} / January / 8};
   std::size_t stage_cursor = 0;
   std::vector<DemoProsecution> victims_can_link;
+  std::vector<DemoCase> demo_cases;  // for the court calendar below
   for (int i = 0; i < kCases; ++i) {
     const User& lead = staff.ddas[static_cast<std::size_t>(i) % staff.ddas.size()];
     auto audit_as = [&](const std::string& action) {
@@ -228,6 +231,7 @@ int demo(int argc, char** argv) {
       spdlog::error("case {}: {}", nc.da_number, made.error().message);
       return 1;
     }
+    demo_cases.push_back({made->id, nc.dockets.front()});
     for (const auto& person : people) {
       NewProsecution np;
       np.case_id = made->id;
@@ -310,6 +314,16 @@ int demo(int argc, char** argv) {
     return 1;
   }
   created_any = created_any || created;
+  // Hearings from a demo court feed (two days of its calendar) and one entered by hand.
+  db::PgCourtEventStore court_events(**pool);
+  AuditEntry hearing_audit = auth::audit_entry(clock->now(), nullptr, "feed.import", "", "", "success", "local");
+  hearing_audit.actor_username = "demo";
+  auto hearings = load_demo_hearings(court_events, demo_cases, kUnit, clock->now(), hearing_audit);
+  if (!hearings) {
+    spdlog::error("demo hearings: {}", hearings.error().message);
+    return 1;
+  }
+  std::cout << "demo court calendar: " << *hearings << " hearings from the feed 'Demo Superior Court (Dept. 12)'\n";
   std::cout << "loaded the demo unit '" << kUnit << "': " << kCases << " cases, " << prosecutions << " prosecutions, "
             << charges << " charges, " << events << " lifecycle events, " << evidence_items << " evidence items, "
             << safety_net->victims << " victims (" << safety_net->service_items << " service items, "

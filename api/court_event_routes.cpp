@@ -100,32 +100,6 @@ json::object unmatched_json(const UnmatchedRecord& u) {
 // ---------------------------------------------------------------------------------------
 // Helpers
 
-AuditEntry audit_of(AppServices& s, const auth::Caller& c, const Request& r, const std::string& action) {
-  return auth::audit_entry(s.clock->now(), &c, action, "", "", "success", r.remote_address);
-}
-
-// The policy inside the store's transaction; a refusal is remembered so the handler audits it.
-struct Authz {
-  Principal principal;
-  Action action;
-  std::shared_ptr<std::optional<Decision>> refused = std::make_shared<std::optional<Decision>>();
-  Authz(Principal p, Action a) : principal(std::move(p)), action(a) {}
-  [[nodiscard]] Authorizer fn() const {
-    return [p = principal, a = action, refused = refused](const RecordContext& ctx) -> Status {
-      Decision d = decide(p, a, &ctx);
-      if (d.allowed()) return {};
-      *refused = d;
-      return d.error();
-    };
-  }
-};
-
-Response write_error(AppServices& s, const auth::Caller& c, const Request& r, const Authz& authz, const Error& e,
-                     const std::string& entity, const std::string& id) {
-  if (*authz.refused) return refuse(s, c, r, authz.action, **authz.refused, entity, id);
-  return problem(e);
-}
-
 // "2026-03-02T09:30:00-08:00", or a date: the start of that day in the court's time zone.
 Result<TimePoint> time_param(const std::string& text, const std::string& field) {
   if (text.size() == 10) {
@@ -288,9 +262,7 @@ Response create_feed(AppServices& s, const auth::Caller& c, const Request& r) {
       return problem(Error{ErrorCode::already_exists, "a feed with this name exists", {{"name", "is taken"}}, {}});
     return problem(made.error());
   }
-  Response out = json_response(201, feed_json(*made));
-  out.with_header("ETag", "\"" + std::to_string(made->version) + "\"");
-  return out;
+  return with_etag(json_response(201, feed_json(*made)), made->version);
 }
 
 Response list_feeds(AppServices& s, const auth::Caller& c, const Request& r) {
@@ -322,9 +294,7 @@ Response get_feed(AppServices& s, const auth::Caller& c, const Request& r) {
   Response out;
   auto feed = visible_feed(s, c, r, Action::feed_read, out);
   if (!feed) return out;
-  out = json_response(200, feed_json(*feed));
-  out.with_header("ETag", "\"" + std::to_string(feed->version) + "\"");
-  return out;
+  return with_etag(json_response(200, feed_json(*feed)), feed->version);
 }
 
 // The media type without parameters, lower-case.

@@ -10,6 +10,7 @@ void add_deadline_routes(Router& router, AppServices& services);
 void add_victim_routes(Router& router, AppServices& services);
 void add_evidence_routes(Router& router, AppServices& services);
 void add_calendar_routes(Router& router, AppServices& services);
+void add_feed_poll_routes(Router& router, AppServices& services);
 void add_court_event_routes(Router& router, AppServices& services);
 
 void build_routes(Router& router, AppServices& services) {
@@ -20,6 +21,7 @@ void build_routes(Router& router, AppServices& services) {
   add_victim_routes(router, services);
   add_evidence_routes(router, services);
   add_calendar_routes(router, services);
+  add_feed_poll_routes(router, services);
   add_court_event_routes(router, services);
 }
 

@@ -10,6 +10,7 @@
 #include "engine/cases.hpp"
 #include "engine/deadlines.hpp"
 #include "engine/evidence.hpp"
+#include "engine/feed_polling.hpp"
 #include "engine/clock.hpp"
 #include "engine/court_events.hpp"
 #include "engine/identity.hpp"
@@ -36,6 +37,7 @@ struct AppServices {
   // header, with https when the server itself speaks TLS (tls).
   std::string public_base_url;
   bool tls = false;
+  FeedPolling* feed_polling = nullptr;  // POST /api/v1/feeds/{id}/poll; the polling state on GET /api/v1/feeds/{id}
   CourtEventStore* court_events = nullptr;             // hearings, feeds, imports (issue 7)
 };
 

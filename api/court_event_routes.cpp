@@ -5,6 +5,7 @@
 // write is one transaction with its audit entry.
 #include "adapters/feed_import.hpp"
 #include "api/fields.hpp"
+#include "api/feed_poll_routes.hpp"
 #include "api/guard.hpp"
 #include "api/idempotency.hpp"
 #include "api/json_body.hpp"
@@ -294,7 +295,14 @@ Response get_feed(AppServices& s, const auth::Caller& c, const Request& r) {
   Response out;
   auto feed = visible_feed(s, c, r, Action::feed_read, out);
   if (!feed) return out;
-  return with_etag(json_response(200, feed_json(*feed)), feed->version);
+  json::object body = feed_json(*feed);
+  // The polling state (api/feed_poll_routes.cpp): last status and error, backoff, next poll.
+  if (s.feed_polling != nullptr) {
+    auto polling = s.feed_polling->state(feed->id);
+    if (!polling) return problem(polling.error());
+    if (*polling) body["polling"] = poll_state_json(**polling);
+  }
+  return with_etag(json_response(200, body), feed->version);
 }
 
 // The media type without parameters, lower-case.

@@ -1,10 +1,12 @@
 // heatwatch serve: the API server. Wires the database pool into the routes.
+#include "adapters/feed_poller.hpp"
 #include "api/app.hpp"
 #include "api/metrics.hpp"
 #include "api/router.hpp"
 #include "api/server.hpp"
 #include "db/audit_log.hpp"
 #include "db/calendar_subscription_store.hpp"
+#include "db/feed_poll_store.hpp"
 #include "db/case_store.hpp"
 #include "db/court_event_store.hpp"
 #include "db/deadline_store.hpp"
@@ -85,6 +87,10 @@ int serve(int argc, char** argv) {
       "how often background jobs sweep deadlines, in milliseconds (HEATWATCH_SWEEP_INTERVAL_MS)")(
       "deadline-reminders", po::value<std::string>()->default_value("5,1"),
       "court days ahead of a deadline to remind its DDA, comma-separated (HEATWATCH_DEADLINE_REMINDERS)")(
+      "feed-ca-file", po::value<std::string>()->default_value(""),
+      "PEM CA certificates trusted for feed URLs besides the system store (HEATWATCH_FEED_CA_FILE)")(
+      "feed-timeout-ms", po::value<int>()->default_value(30000),
+      "connect and read timeout of a feed fetch, in milliseconds (HEATWATCH_FEED_TIMEOUT_MS)")(
       "public-url", po::value<std::string>()->default_value(""),
       "scheme://host[:port] of the links handed out, such as calendar URLs; default: the request's Host "
       "(HEATWATCH_PUBLIC_URL)")(
@@ -176,6 +182,12 @@ int serve(int argc, char** argv) {
   services.calendar_subscriptions = &calendar_subscriptions;
   services.public_base_url = (*vm)["public-url"].as<std::string>();
   services.tls = !options.tls_cert_file.empty();
+  adapters::FetchOptions fetch;
+  fetch.extra_ca_file = (*vm)["feed-ca-file"].as<std::string>();
+  fetch.connect_timeout = fetch.read_timeout = std::chrono::milliseconds(std::max(100, (*vm)["feed-timeout-ms"].as<int>()));
+  db::PgFeedPollStore feed_polls(**pool);
+  adapters::FeedPoller feed_poller(feed_polls, court_events, *clock, fetch);
+  services.feed_polling = &feed_poller;
   services.court_events = &court_events;
   api::Router router;
   api::build_routes(router, services);
@@ -248,6 +260,15 @@ int serve(int argc, char** argv) {
                         else if (sent->failed > 0)
                           spdlog::warn("notification delivery: {} attempts failed (retried)", sent->failed);
                       });
+  // Feed polling on its own thread, so a slow court server never delays the sweeps above.
+  // Claimed through the database (FOR UPDATE SKIP LOCKED): one process polls each feed.
+  BackgroundJobs polls((*vm)["jobs"].as<std::string>() == "on",
+                       std::chrono::milliseconds((*vm)["sweep-interval-ms"].as<int>()), [&] {
+                         if (auto polled = feed_poller.poll_due(8); !polled)
+                           spdlog::warn("feed polling failed: {}", polled.error().message);
+                         else if (*polled > 0)
+                           spdlog::info("feed polling: {} feeds polled", *polled);
+                       });
   server.run();
   return 0;
 }

@@ -1,5 +1,7 @@
-// The server in-process, with routes made for the test: overload (503) and graceful shutdown
-// that finishes requests in flight. Spoken to over real sockets.
+// The server in-process, with routes made for the test: overload (503), graceful shutdown
+// that finishes requests in flight, limits and timeouts, and many clients at once across I/O
+// and worker threads. Spoken to over real sockets. `tools/test --tsan` runs this binary
+// under ThreadSanitizer.
 #include "api/server.hpp"
 
 #include "api/json_body.hpp"
@@ -8,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -56,11 +59,33 @@ TEST(ServerInProcess, FullQueueAnswers503WithRetryAfter) {
   EXPECT_EQ(busy.get().status, 200);
 }
 
+TEST(ServerInProcess, ManyClientsAcrossIoAndWorkerThreads) {
+  Running r({.io_threads = 2, .workers = 4, .queue_limit = 256});
+  std::atomic<int> ok{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 8; ++c)
+    clients.emplace_back([&, c] {
+      for (int i = 0; i < 25; ++i) {
+        const std::string name = "client" + std::to_string(c) + "-" + std::to_string(i);
+        auto reply = test::http(r.port, "POST", "/echo", R"({"name":")" + name + R"("})",
+                                {{"Content-Type", "application/json"}});
+        if (reply.status == 200 && reply.body.find(name) != std::string::npos) ++ok;
+      }
+    });
+  for (auto& t : clients) t.join();
+  EXPECT_EQ(ok.load(), 200);
+  // The counters the request threads updated concurrently add up.
+  const std::string text = r.metrics.render();
+  EXPECT_NE(text.find(R"(heatwatch_http_requests_total{route="POST /echo",method="POST",status="200"} 200)"),
+            std::string::npos)
+      << text;
+}
+
 TEST(ServerInProcess, GracefulShutdownFinishesRequestsInFlight) {
   auto r = std::make_unique<Running>(ServerOptions{.workers = 2});
-  auto in_flight = std::async(std::launch::async, [&] { return test::http(r->port, "GET", "/slow"); });
+  const unsigned short port = r->port;  // by value: the client thread must not touch `r` (reset below)
+  auto in_flight = std::async(std::launch::async, [port] { return test::http(port, "GET", "/slow"); });
   std::this_thread::sleep_for(std::chrono::milliseconds(150));
-  const unsigned short port = r->port;
   r.reset();  // request_stop + join: returns only after the in-flight request was answered
   auto answered = in_flight.get();
   EXPECT_EQ(answered.status, 200);

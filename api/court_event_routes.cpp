@@ -257,13 +257,15 @@ Response create_feed(AppServices& s, const auth::Caller& c, const Request& r) {
     d.reason = "proposed_unit: not the caller's unit";
     return refuse(s, c, r, Action::feed_create, d, "feed", "");
   }
-  auto made = s.court_events->create_feed(f, audit_of(s, c, r, "feed.create"));
-  if (!made) {
-    if (made.error().code == ErrorCode::already_exists)
-      return problem(Error{ErrorCode::already_exists, "a feed with this name exists", {{"name", "is taken"}}, {}});
-    return problem(made.error());
-  }
-  return with_etag(json_response(201, feed_json(*made)), made->version);
+  const AuditEntry audit = audit_of(s, c, r, "feed.create");
+  return idempotent<Feed>(
+      s, c, r, [](const Feed& made) { return stored(201, feed_json(made)); },
+      [&](const Idempotent<Feed>* idem) { return s.court_events->create_feed(f, audit, idem); },
+      [](const Error& e) {
+        if (e.code == ErrorCode::already_exists && e.message != kIdempotencyKeyTaken)
+          return problem(Error{ErrorCode::already_exists, "a feed with this name exists", {{"name", "is taken"}}, {}});
+        return problem(e);
+      });
 }
 
 Response list_feeds(AppServices& s, const auth::Caller& c, const Request& r) {

@@ -1,6 +1,7 @@
 #include "db/court_event_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/idempotency.hpp"
 #include "db/deadline_store.hpp"
 #include "db/errors.hpp"
 #include "db/identity_store.hpp"
@@ -147,13 +148,6 @@ constexpr const char* kInsertImportSql =
     " unchanged, unmatched, rejected, report, by, at) VALUES (CAST(:id AS uuid), CAST(:f AS uuid), :origin, :mode,"
     " :sha, CAST(:bytes AS bigint), :records, :created, :updated, :cancelled, :unchanged, :unmatched, :rejected,"
     " CAST(:report AS jsonb), NULLIF(:by, '')::uuid, CAST(:now AS timestamptz))";
-constexpr const char* kClaimKeySql =
-    "INSERT INTO idempotency_keys (user_id, key, method, path, request_hash, response_status, response_body,"
-    " created_at) VALUES (:user::uuid, :key, :method, :path, :hash, 0, '', CAST(:now AS timestamptz))"
-    " ON CONFLICT DO NOTHING RETURNING 1";
-constexpr const char* kStoreResponseSql =
-    "UPDATE idempotency_keys SET response_status = :status, response_body = :body"
-    " WHERE user_id = :user::uuid AND key = :key";
 
 // ---------------------------------------------------------------------------------------
 // Values
@@ -744,14 +738,7 @@ Result<CourtEvent> PgCourtEventStore::create_manual(const NewCourtEvent& e, cons
           soci::use(e.prosecution_id, "p"), soci::use(e.case_id, "c"), soci::into(of_case);
       if (!sql.got_data()) return Error::invalid("prosecution_id", "no such prosecution in this case");
     }
-    const std::string now = ts(audit.at);
-    if (idem != nullptr) {
-      int got = 0;
-      sql << kClaimKeySql, soci::use(idem->user_id, "user"), soci::use(idem->key, "key"),
-          soci::use(idem->method, "method"), soci::use(idem->path, "path"), soci::use(idem->request_hash, "hash"),
-          soci::use(now, "now"), soci::into(got);
-      if (got != 1) return Error::of(ErrorCode::already_exists, kIdempotencyKeyTaken);
-    }
+    if (auto claimed = claim_key(sql, idem, audit.at); !claimed) return claimed.error();
     PlannedChange c;
     c.action = PlanAction::create;
     c.case_id = e.case_id;
@@ -777,11 +764,7 @@ Result<CourtEvent> PgCourtEventStore::create_manual(const NewCourtEvent& e, cons
     append_audit(sql, a);
     auto made = load_event(sql, ids.front());
     if (!made) return Error::of(ErrorCode::internal, "the hearing was not created");
-    if (idem != nullptr && idem->render) {
-      const StoredResponse response = idem->render(*made);
-      sql << kStoreResponseSql, soci::use(response.status, "status"), soci::use(response.body, "body"),
-          soci::use(idem->user_id, "user"), soci::use(idem->key, "key");
-    }
+    store_response(sql, idem, *made);
     return std::move(*made);
   });
 }
@@ -789,8 +772,9 @@ Result<CourtEvent> PgCourtEventStore::create_manual(const NewCourtEvent& e, cons
 // ---------------------------------------------------------------------------------------
 // Feeds
 
-Result<Feed> PgCourtEventStore::create_feed(const NewFeed& f, const AuditEntry& audit) {
+Result<Feed> PgCourtEventStore::create_feed(const NewFeed& f, const AuditEntry& audit, const Idempotent<Feed>* idem) {
   return in_transaction(pool_, [&](soci::session& sql) -> Result<Feed> {
+    if (auto claimed = claim_key(sql, idem, audit.at); !claimed) return claimed.error();
     const std::string kind = to_string(f.kind);
     const std::string mode = to_string(f.mode);
     const std::string now = ts(audit.at);
@@ -809,6 +793,7 @@ Result<Feed> PgCourtEventStore::create_feed(const NewFeed& f, const AuditEntry& 
     append_audit(sql, a);
     auto made = load_feed(sql, "id = CAST(:v AS uuid)", id);
     if (!made) return Error::of(ErrorCode::internal, "the feed was not created");
+    store_response(sql, idem, *made);
     return std::move(*made);
   });
 }

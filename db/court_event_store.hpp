@@ -52,7 +52,8 @@ class PgCourtEventStore final : public CourtEventStore {
   [[nodiscard]] Result<std::optional<RecordContext>> case_context(const std::string& case_id) override;
   [[nodiscard]] Result<CourtEvent> create_manual(const NewCourtEvent& e, const Authorizer& authorize,
                                                  const AuditEntry& audit, const Idempotent<CourtEvent>* idem) override;
-  [[nodiscard]] Result<Feed> create_feed(const NewFeed& f, const AuditEntry& audit) override;
+  [[nodiscard]] Result<Feed> create_feed(const NewFeed& f, const AuditEntry& audit,
+                                                 const Idempotent<Feed>* idem) override;
   [[nodiscard]] Result<std::optional<Feed>> get_feed(const std::string& id) override;
   [[nodiscard]] Result<std::optional<Feed>> find_feed(const std::string& name) override;
   [[nodiscard]] Result<std::vector<Feed>> list_feeds(const FeedFilter& filter) override;

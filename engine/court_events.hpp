@@ -294,7 +294,8 @@ class CourtEventStore {
                                                          const Idempotent<CourtEvent>* idem) = 0;
 
   // already_exists when the name is taken.
-  [[nodiscard]] virtual Result<Feed> create_feed(const NewFeed& f, const AuditEntry& audit) = 0;
+  [[nodiscard]] virtual Result<Feed> create_feed(const NewFeed& f, const AuditEntry& audit,
+                                                 const Idempotent<Feed>* idem) = 0;
   [[nodiscard]] virtual Result<std::optional<Feed>> get_feed(const std::string& id) = 0;
   [[nodiscard]] virtual Result<std::optional<Feed>> find_feed(const std::string& name) = 0;
   [[nodiscard]] virtual Result<std::vector<Feed>> list_feeds(const FeedFilter& filter) = 0;

@@ -263,7 +263,7 @@ class CourtEventStoreTest : public ::testing::Test {
     f.kind = kind;
     f.unit = "ht";
     f.mapping_json = mapping;
-    auto made = store->create_feed(f, audit());
+    auto made = store->create_feed(f, audit(), nullptr);
     EXPECT_TRUE(made) << (made ? "" : made.error().message);
     return made ? *made : Feed{};
   }

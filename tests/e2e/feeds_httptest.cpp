@@ -209,6 +209,16 @@ TEST_F(FeedsTest, FeedsAreCreatedListedAndScopedByUnit) {
   EXPECT_EQ(one.header("etag"), "\"1\"");
   EXPECT_EQ(http(port(), "GET", "/api/v1/feeds/" + id, "", as("dda2")).status, 404);
   EXPECT_EQ(http(port(), "GET", "/api/v1/feeds/" + id, "", as("admin1")).status, 200);
+
+  // A repeated POST with the same Idempotency-Key answers the first response, creates nothing.
+  auto keyed = as("dda1");
+  keyed["Idempotency-Key"] = "feed-create-1";
+  auto first = http(port(), "POST", "/api/v1/feeds", R"({"name":"Keyed feed","kind":"ical"})", keyed);
+  ASSERT_EQ(first.status, 201) << first.body;
+  auto again = http(port(), "POST", "/api/v1/feeds", R"({"name":"Keyed feed","kind":"ical"})", keyed);
+  EXPECT_EQ(again.status, 201) << again.body;
+  EXPECT_EQ(again.body, first.body);
+  EXPECT_EQ(again.header("idempotent-replayed"), "true");
 }
 
 TEST_F(FeedsTest, ACourtCalendarAndItsNextDayVersion) {

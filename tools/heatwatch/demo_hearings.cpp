@@ -77,7 +77,7 @@ Result<int> load_demo_hearings(CourtEventStore& store, const std::vector<DemoCas
     nf.unit = unit;
     AuditEntry a = audit;
     a.action = "feed.create";
-    auto made = store.create_feed(nf, a);
+    auto made = store.create_feed(nf, a, nullptr);
     if (!made) return made.error();
     feed = *made;
   }

@@ -122,7 +122,7 @@ int import_feed(int argc, char** argv) {
     nf.unit = opts["unit"].as<std::string>();
     AuditEntry create = audit;
     create.action = "feed.create";
-    auto made = store.create_feed(nf, create);
+    auto made = store.create_feed(nf, create, nullptr);
     if (!made) {
       std::cerr << "heatwatch import: cannot create the feed: " << made.error().message << "\n";
       return 1;

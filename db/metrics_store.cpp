@@ -1,0 +1,345 @@
+#include "db/metrics_store.hpp"
+
+#include "db/errors.hpp"
+#include "engine/cases.hpp"
+#include "engine/victims.hpp"
+
+#include <soci/soci.h>
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+namespace heat::db {
+namespace {
+
+using std::chrono::sys_days;
+
+constexpr const char* kPendingStages = "('Charged','Arraigned','HeldToAnswer','Pretrial','Trial')";
+constexpr const char* kConcludedStages = "('Convicted','Sentenced','Acquitted','Dismissed')";
+
+sys_days quarter_start(sys_days d) {
+  const std::chrono::year_month_day ymd{d};
+  const unsigned m = (static_cast<unsigned>(ymd.month()) - 1) / 3 * 3 + 1;
+  return sys_days{ymd.year() / std::chrono::month{m} / 1};
+}
+
+sys_days next_quarter(sys_days q) {
+  const std::chrono::year_month_day ymd{q};
+  return sys_days{std::chrono::year_month_day{ymd.year() / ymd.month() / 1} + std::chrono::months{3}};
+}
+
+// The date range a query reads: whole quarters [qa, qb) from the summaries, and the edges of
+// the period outside them from the facts. Dates are formatted by us (never caller text), so
+// they are written into the SQL as literals: the planner then sees the actual ranges.
+struct Plan {
+  std::optional<std::pair<std::string, std::string>> quarters;  // [qa, qb)
+  std::vector<std::pair<std::string, std::string>> edges;        // [a, b] inclusive
+};
+
+std::string lit(sys_days d) { return "DATE '" + format_date(d) + "'"; }
+
+Plan plan_for(const MetricsQuery& q) {
+  Plan p;
+  if (!q.from && !q.to) {
+    p.quarters = {"DATE '-infinity'", "DATE 'infinity'"};
+    return p;
+  }
+  std::optional<sys_days> qa, qb;  // nullopt = open
+  if (q.from) qa = quarter_start(*q.from) == *q.from ? *q.from : next_quarter(quarter_start(*q.from));
+  if (q.to) qb = quarter_start(*q.to + std::chrono::days{1});
+  if (qa && qb && *qa >= *qb) {
+    p.edges.push_back({lit(*q.from), lit(*q.to)});
+    return p;
+  }
+  p.quarters = {qa ? lit(*qa) : "DATE '-infinity'", qb ? lit(*qb) : "DATE 'infinity'"};
+  if (q.from && *qa > *q.from) p.edges.push_back({lit(*q.from), lit(*qa - std::chrono::days{1})});
+  if (q.to && *qb <= *q.to) p.edges.push_back({lit(*qb), lit(*q.to)});
+  return p;
+}
+
+std::string group_expr(MetricGroupBy g) {
+  switch (g) {
+    case MetricGroupBy::none: return "''::text";
+    case MetricGroupBy::year: return "CASE WHEN dated THEN to_char(quarter, 'YYYY') END";
+    case MetricGroupBy::quarter: return "CASE WHEN dated THEN to_char(quarter, 'YYYY') || '-Q' || to_char(quarter, 'Q') END";
+    case MetricGroupBy::unit: return "unit";
+    case MetricGroupBy::dda: return "dda_id";
+    case MetricGroupBy::statute_category: return "statute_category";
+  }
+  return "''::text";
+}
+
+// The union of summary rows and edge facts, with the caller's unit filter bound as :unit.
+std::string counts_source(const Plan& p, bool by_unit) {
+  std::vector<std::string> parts;
+  const std::string unit = by_unit ? " AND unit = (SELECT u FROM prm)" : "";
+  if (p.quarters)
+    parts.push_back("SELECT quarter, dated, unit, dda_id, statute_category, stage, concluded_by, n, prop35"
+                    " FROM metric_prosecution_counts WHERE quarter >= " + p.quarters->first + " AND quarter < " +
+                    p.quarters->second + unit);
+  for (const auto& [a, b] : p.edges)
+    parts.push_back("SELECT date_trunc('quarter', period_on)::date AS quarter, charged_on IS NOT NULL AS dated, unit,"
+                    " dda_id, statute_category, stage, concluded_by, 1::bigint AS n, prop35::bigint AS prop35"
+                    " FROM metric_prosecution_facts"
+                    " WHERE period_on >= " + a + " AND period_on <= " + b + unit);
+  std::string out;
+  for (const auto& s : parts) out += (out.empty() ? "" : " UNION ALL ") + s;
+  return out;
+}
+
+std::string days_source(const Plan& p, bool by_unit) {
+  std::vector<std::string> parts;
+  const std::string unit = by_unit ? " AND unit = (SELECT u FROM prm)" : "";
+  if (p.quarters)
+    parts.push_back("SELECT quarter, true AS dated, unit, dda_id, statute_category, days, n FROM metric_disposition_days"
+                    " WHERE n > 0 AND quarter >= " + p.quarters->first + " AND quarter < " + p.quarters->second + unit);
+  for (const auto& [a, b] : p.edges)
+    parts.push_back(std::string("SELECT date_trunc('quarter', period_on)::date AS quarter, true AS dated, unit, dda_id,"
+                                " statute_category, concluded_on - charged_on AS days, 1::bigint AS n"
+                                " FROM metric_prosecution_facts f"
+                                " WHERE metric_has_days(f) AND period_on >= ") + a + " AND period_on <= " + b + unit);
+  std::string out;
+  for (const auto& s : parts) out += (out.empty() ? "" : " UNION ALL ") + s;
+  return out;
+}
+
+// The unit, bound once (a named parameter may appear only once in a statement).
+std::string prm(bool by_unit) { return by_unit ? "WITH prm AS (SELECT CAST(:unit AS text) AS u) " : ""; }
+
+std::string counts_sql(const Plan& p, bool by_unit, MetricGroupBy g) {
+  const std::string pending = kPendingStages, concluded = kConcludedStages;
+  // Totals and groups in one pass (for group_by none the one group repeats the total; the
+  // caller ignores it).
+  const std::string sets = "GROUPING SETS ((), (g))";
+  return prm(by_unit) + "SELECT GROUPING(g), g,"
+         " COALESCE(sum(n) FILTER (WHERE stage NOT IN ('Referred','Declined')), 0)::bigint,"
+         " COALESCE(sum(n) FILTER (WHERE stage IN " + pending + "), 0)::bigint,"
+         " COALESCE(sum(n) FILTER (WHERE stage IN " + concluded + "), 0)::bigint,"
+         " COALESCE(sum(n) FILTER (WHERE stage IN ('Convicted','Sentenced')), 0)::bigint,"
+         " COALESCE(sum(n) FILTER (WHERE stage IN ('Convicted','Sentenced') AND concluded_by = 'plea'), 0)::bigint,"
+         " COALESCE(sum(n) FILTER (WHERE stage IN ('Convicted','Sentenced') AND concluded_by = 'verdict'), 0)::bigint,"
+         " COALESCE(sum(n) FILTER (WHERE stage = 'Acquitted'), 0)::bigint,"
+         " COALESCE(sum(n) FILTER (WHERE stage = 'Dismissed'), 0)::bigint,"
+         " COALESCE(sum(n) FILTER (WHERE stage = 'Declined'), 0)::bigint,"
+         " COALESCE(sum(prop35) FILTER (WHERE stage NOT IN ('Referred','Declined')), 0)::bigint,"
+         " count(DISTINCT dda_id) FILTER (WHERE stage IN " + pending + " AND dda_id <> '' AND n > 0)"
+         " FROM (SELECT " + group_expr(g) + " AS g, * FROM (" + counts_source(p, by_unit) + ") src) s"
+         " GROUP BY " + sets + " HAVING GROUPING(g) = 1 OR (g IS NOT NULL AND sum(n) > 0)";
+}
+
+std::string days_sql(const Plan& p, bool by_unit, MetricGroupBy g) {
+  const std::string sets = "GROUPING SETS ((days), (g, days))";
+  return prm(by_unit) + "SELECT total, g, string_agg(days || ':' || n, ',' ORDER BY days) FROM ("
+         " SELECT GROUPING(g) AS total, g, days, sum(n)::bigint AS n FROM (SELECT " + group_expr(g) +
+         " AS g, days, n FROM (" + days_source(p, by_unit) + ") src) s GROUP BY " + sets +
+         ") h WHERE n > 0 AND (total = 1 OR g IS NOT NULL) GROUP BY total, g";
+}
+
+// percentile_cont over a histogram "days:n,days:n" (ascending days), exactly as the engine's
+// reference computes it over the expanded values.
+std::pair<std::optional<double>, std::optional<double>> percentiles(const std::string& hist) {
+  std::vector<std::pair<std::int64_t, std::int64_t>> bins;
+  std::size_t pos = 0;
+  while (pos < hist.size()) {
+    std::size_t comma = hist.find(',', pos);
+    if (comma == std::string::npos) comma = hist.size();
+    const std::string item = hist.substr(pos, comma - pos);
+    const std::size_t colon = item.find(':');
+    bins.emplace_back(std::stoll(item.substr(0, colon)), std::stoll(item.substr(colon + 1)));
+    pos = comma + 1;
+  }
+  std::int64_t total = 0;
+  for (const auto& b : bins) total += b.second;
+  if (total == 0) return {};
+  auto at = [&](std::int64_t rank) {  // the value at 0-based rank
+    std::int64_t seen = 0;
+    for (const auto& [v, n] : bins) {
+      seen += n;
+      if (rank < seen) return v;
+    }
+    return bins.back().first;
+  };
+  auto pct = [&](double p) {
+    const double position = p * static_cast<double>(total - 1);
+    const auto below = static_cast<std::int64_t>(std::floor(position));
+    const auto above = static_cast<std::int64_t>(std::ceil(position));
+    const double fraction = position - static_cast<double>(below);
+    const auto lo = static_cast<double>(at(below));
+    const auto hi = static_cast<double>(at(above));
+    return lo + fraction * (hi - lo);
+  };
+  return {pct(0.5), pct(0.9)};
+}
+
+std::string text_or_empty(const soci::row& r, std::size_t i) {
+  return r.get_indicator(i) == soci::i_null ? std::string() : r.get<std::string>(i);
+}
+
+std::vector<std::string> split_csv(const std::string& s) {
+  std::vector<std::string> out;
+  if (s.empty()) return out;
+  std::size_t pos = 0;
+  while (true) {
+    std::size_t comma = s.find(',', pos);
+    out.push_back(s.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  return out;
+}
+
+std::vector<sys_days> dates_of(const std::string& csv) {
+  std::vector<sys_days> out;
+  for (const auto& s : split_csv(csv))
+    if (auto d = parse_date(s, "date")) out.push_back(*d);
+  return out;
+}
+
+}  // namespace
+
+Result<ProsecutionMetricsReport> PgMetricsStore::prosecution_metrics(const MetricsQuery& q) {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  soci::session& sql = **lease;
+  const Plan plan = plan_for(q);
+  const bool by_unit = q.unit.has_value();
+  std::string unit = q.unit.value_or("");
+  ProsecutionMetricsReport report;
+  try {
+    // One snapshot for both queries.
+    soci::transaction tx(sql);
+    sql << "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY";
+    auto each_row = [&](const std::string& text, const auto& fn) {
+      if (by_unit) {
+        soci::rowset<soci::row> rs = (sql.prepare << text, soci::use(unit, "unit"));
+        for (const auto& r : rs) fn(r);
+      } else {
+        soci::rowset<soci::row> rs = (sql.prepare << text);
+        for (const auto& r : rs) fn(r);
+      }
+    };
+    std::map<std::string, ProsecutionCounts> groups;
+    ProsecutionCounts total;
+    auto read_counts = [&](const soci::row& r, ProsecutionCounts& c) {
+      c.charged = r.get<long long>(2);
+      c.pending = r.get<long long>(3);
+      c.concluded = r.get<long long>(4);
+      c.convicted = r.get<long long>(5);
+      c.convicted_by_plea = r.get<long long>(6);
+      c.convicted_by_verdict = r.get<long long>(7);
+      c.acquitted = r.get<long long>(8);
+      c.dismissed = r.get<long long>(9);
+      c.declined = r.get<long long>(10);
+      c.prop35_charges_filed = r.get<long long>(11);
+      const long long ddas = r.get<long long>(12);
+      if (c.concluded > 0) c.conviction_rate = static_cast<double>(c.convicted) / static_cast<double>(c.concluded);
+      if (ddas > 0) c.caseload_per_dda = static_cast<double>(c.pending) / static_cast<double>(ddas);
+    };
+    {
+      each_row(counts_sql(plan, by_unit, q.group_by), [&](const soci::row& r) {
+        if (r.get<int>(0) == 1) {
+          read_counts(r, total);
+        } else if (q.group_by != MetricGroupBy::none) {
+          read_counts(r, groups[r.get<std::string>(1)]);
+        }
+      });
+    }
+    {
+      each_row(days_sql(plan, by_unit, q.group_by), [&](const soci::row& r) {
+        if (r.get<int>(0) != 1 && q.group_by == MetricGroupBy::none) return;
+        const auto [median, p90] = percentiles(r.get<std::string>(2));
+        ProsecutionCounts& c = r.get<int>(0) == 1 ? total : groups[r.get<std::string>(1)];
+        c.median_days_to_disposition = median;
+        c.p90_days_to_disposition = p90;
+      });
+    }
+    report.metrics.total = total;
+    for (auto& [key, c] : groups) report.metrics.groups.push_back({key, c});
+    if (q.group_by == MetricGroupBy::dda && !groups.empty()) {
+      std::string ids = "{";
+      for (const auto& [key, c] : groups)
+        if (!key.empty()) ids += (ids.size() > 1 ? "," : "") + key;
+      ids += "}";
+      soci::rowset<soci::row> rs = (sql.prepare << "SELECT id::text, display_name FROM users"
+                                                   " WHERE id = ANY(CAST(:ids AS uuid[]))",
+                                    soci::use(ids, "ids"));
+      for (const auto& r : rs) report.labels[r.get<std::string>(0)] = r.get<std::string>(1);
+    }
+    tx.commit();
+  } catch (...) {
+    return current_exception_to_error();
+  }
+  return report;
+}
+
+Result<VictimCounts> PgMetricsStore::victim_counts(const MetricsQuery& q) {
+  auto lease = pool_.acquire();
+  if (!lease) return lease.error();
+  soci::session& sql = **lease;
+  const std::string from = q.from ? lit(*q.from) : "DATE '-infinity'";
+  const std::string to = q.to ? lit(*q.to) : "DATE 'infinity'";
+  const std::string local_created = "(v.created_at AT TIME ZONE 'America/Los_Angeles')::date";
+  std::string text =
+      "SELECT v.gender, COALESCE(v.race_ethnicity, ''), COALESCE(v.residence_county, ''),"
+      " COALESCE(v.residence_state, ''), v.dob_sealed,"
+      " (SELECT min(ch.offense_date)::text FROM charges ch JOIN victim_links l ON l.prosecution_id = ch.prosecution_id"
+      "  WHERE l.victim_id = v.id),"
+      " COALESCE((SELECT string_agg(s.status, ',') FROM service_plan_items s WHERE s.victim_id = v.id), ''),"
+      " (EXISTS (SELECT 1 FROM mdt_reviews r WHERE r.victim_id = v.id AND r.meeting_date >= " + from +
+      "  AND r.meeting_date <= " + to + "))::int,"
+      " COALESCE((SELECT string_agg(f.concluded_on::text, ',') FROM victim_links l JOIN metric_prosecution_facts f"
+      "  ON f.prosecution_id = l.prosecution_id WHERE l.victim_id = v.id AND f.concluded_on IS NOT NULL AND f.stage IN " +
+      std::string(kConcludedStages) + "), ''),"
+      " COALESCE((SELECT string_agg(c.referral_date::text, ',') FROM victim_links l JOIN prosecutions p"
+      "  ON p.id = l.prosecution_id JOIN cases c ON c.id = p.case_id WHERE l.victim_id = v.id), '')"
+      " FROM victims v WHERE " + local_created + " >= " + from + " AND " + local_created + " <= " + to +
+      " AND (NOT EXISTS (SELECT 1 FROM victim_links l WHERE l.victim_id = v.id)"
+      "  OR EXISTS (SELECT 1 FROM victim_links l WHERE l.victim_id = v.id AND l.role = 'named_victim'))";
+  std::string unit = q.unit.value_or("");
+  if (q.unit) text += " AND v.unit = :unit";
+  std::vector<VictimFacts> facts;
+  try {
+    auto each = [&](const soci::row& r) {
+      VictimFacts f;
+      f.gender = r.get<std::string>(0);
+      f.race_ethnicity = r.get<std::string>(1);
+      f.residence_county = r.get<std::string>(2);
+      f.residence_state = r.get<std::string>(3);
+      const std::string dob_sealed = text_or_empty(r, 4);
+      const std::string offense = text_or_empty(r, 5);
+      // Minor status: the date of birth is opened here and never leaves the store.
+      if (!dob_sealed.empty()) {
+        std::optional<sys_days> offense_date;
+        if (!offense.empty())
+          if (auto d = parse_date(offense, "offense_date")) offense_date = *d;
+        if (auto dob = cipher_.open(dob_sealed))
+          if (auto d = parse_date(*dob, "dob")) f.minor_at_offense = minor_at_offense(*d, offense_date);
+      }
+      f.service_item_statuses = split_csv(r.get<std::string>(6));
+      f.safety_net_reviewed = r.get<int>(7) != 0;
+      f.prosecutions_concluded_on = dates_of(r.get<std::string>(8));
+      f.referrals_on = dates_of(r.get<std::string>(9));
+      facts.push_back(std::move(f));
+    };
+    if (q.unit) {
+      soci::rowset<soci::row> rs = (sql.prepare << text, soci::use(unit, "unit"));
+      for (const auto& r : rs) each(r);
+    } else {
+      soci::rowset<soci::row> rs = (sql.prepare << text);
+      for (const auto& r : rs) each(r);
+    }
+  } catch (...) {
+    return current_exception_to_error();
+  }
+  return compute_victim_counts(facts, region_);
+}
+
+Status PgMetricsStore::rebuild() {
+  return in_transaction(pool_, [](soci::session& sql) -> Status {
+    sql << "SELECT metric_rebuild()";
+    return {};
+  });
+}
+
+}  // namespace heat::db

@@ -12,6 +12,7 @@ void add_evidence_routes(Router& router, AppServices& services);
 void add_calendar_routes(Router& router, AppServices& services);
 void add_feed_poll_routes(Router& router, AppServices& services);
 void add_court_event_routes(Router& router, AppServices& services);
+void add_metrics_routes(Router& router, AppServices& services);
 
 void build_routes(Router& router, AppServices& services) {
   add_operational_routes(router, *services.metrics, *services.health);
@@ -23,6 +24,7 @@ void build_routes(Router& router, AppServices& services) {
   add_calendar_routes(router, services);
   add_feed_poll_routes(router, services);
   add_court_event_routes(router, services);
+  add_metrics_routes(router, services);
 }
 
 }  // namespace heat::api

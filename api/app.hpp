@@ -14,6 +14,7 @@
 #include "engine/clock.hpp"
 #include "engine/court_events.hpp"
 #include "engine/identity.hpp"
+#include "engine/metrics_store.hpp"
 #include "engine/ports.hpp"
 #include "engine/victims.hpp"
 
@@ -39,6 +40,7 @@ struct AppServices {
   bool tls = false;
   FeedPolling* feed_polling = nullptr;  // POST /api/v1/feeds/{id}/poll; the polling state on GET /api/v1/feeds/{id}
   CourtEventStore* court_events = nullptr;             // hearings, feeds, imports (issue 7)
+  MetricsStore* metrics_store = nullptr;  // the dashboard's aggregates
 };
 
 // Registers every route. Each route (but the public ones) authenticates and asks the access

@@ -397,6 +397,7 @@ constexpr RouteSpec kRoutes[] = {
   {"GET",    "/api/v1/metrics/victims",                         Action::victim_metrics_read},
   {"GET",    "/api/v1/metrics/definitions",                     Action::metrics_definitions_read},
   {"GET",    "/dashboard",                                      Action::dashboard_view},
+  {"GET",    "/static/{name}",                                  Action::auth_login, std::nullopt, false},  // the pages' scripts and styles
   {"GET",    "/api/v1/audit",                                   Action::audit_list},
   {"GET",    "/api/v1/audit/verify",                            Action::audit_verify},
   {"GET",    "/api/v1/users",                                   Action::user_admin, std::nullopt, false},

@@ -13,6 +13,7 @@
 #include "db/evidence_store.hpp"
 #include "db/field_cipher.hpp"
 #include "db/identity_store.hpp"
+#include "db/metrics_store.hpp"
 #include "db/pool.hpp"
 #include "db/victim_store.hpp"
 #include "tools/heatwatch/cli.hpp"
@@ -160,6 +161,7 @@ int serve(int argc, char** argv) {
   db::PgVictimStore victims(**pool, cipher);
   db::PgNotificationStore notifications(**pool);
   db::PgCourtEventStore court_events(**pool);
+  db::PgMetricsStore metrics_store(**pool, cipher);
   auth::AuthSettings auth_settings;
   auth_settings.require_totp = (*vm)["require-totp"].as<bool>();
   auth_settings.login_attempts_per_minute = (*vm)["login-rate"].as<int>();
@@ -189,6 +191,7 @@ int serve(int argc, char** argv) {
   adapters::FeedPoller feed_poller(feed_polls, court_events, *clock, fetch);
   services.feed_polling = &feed_poller;
   services.court_events = &court_events;
+  services.metrics_store = &metrics_store;
   api::Router router;
   api::build_routes(router, services);
 

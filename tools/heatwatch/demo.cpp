@@ -17,6 +17,7 @@
 #include "tools/heatwatch/cli.hpp"
 #include "tools/heatwatch/demo_victims.hpp"
 #include "tools/heatwatch/demo_hearings.hpp"
+#include "tools/heatwatch/demo_metrics.hpp"
 #include "tools/heatwatch/evidence.hpp"
 #include "workflows/prosecution_events.hpp"
 
@@ -324,6 +325,9 @@ int demo(int argc, char** argv) {
     return 1;
   }
   std::cout << "demo court calendar: " << *hearings << " hearings from the feed 'Demo Superior Court (Dept. 12)'\n";
+  // The dashboard's data set (issue 9): more quarters, a second unit, victims.
+  if (int rc = load_demo_metrics(**pool, *clock, staff.ddas, password, (*vm)["seed"].as<unsigned>(), std::cout); rc != 0)
+    return rc;
   std::cout << "loaded the demo unit '" << kUnit << "': " << kCases << " cases, " << prosecutions << " prosecutions, "
             << charges << " charges, " << events << " lifecycle events, " << evidence_items << " evidence items, "
             << safety_net->victims << " victims (" << safety_net->service_items << " service items, "

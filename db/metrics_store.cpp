@@ -58,11 +58,13 @@ Plan plan_for(const MetricsQuery& q) {
   return p;
 }
 
+// The group key as text: a date for year and quarter (labelled in C++), null for rows without
+// a charging date there.
 std::string group_expr(MetricGroupBy g) {
   switch (g) {
     case MetricGroupBy::none: return "''::text";
-    case MetricGroupBy::year: return "CASE WHEN dated THEN to_char(quarter, 'YYYY') END";
-    case MetricGroupBy::quarter: return "CASE WHEN dated THEN to_char(quarter, 'YYYY') || '-Q' || to_char(quarter, 'Q') END";
+    case MetricGroupBy::year: return "CASE WHEN dated THEN date_trunc('year', quarter)::date::text END";
+    case MetricGroupBy::quarter: return "CASE WHEN dated THEN quarter::text END";
     case MetricGroupBy::unit: return "unit";
     case MetricGroupBy::dda: return "dda_id";
     case MetricGroupBy::statute_category: return "statute_category";
@@ -70,38 +72,56 @@ std::string group_expr(MetricGroupBy g) {
   return "''::text";
 }
 
-// The union of summary rows and edge facts, with the caller's unit filter bound as :unit.
-std::string counts_source(const Plan& p, bool by_unit) {
-  std::vector<std::string> parts;
-  const std::string unit = by_unit ? " AND unit = (SELECT u FROM prm)" : "";
-  if (p.quarters)
-    parts.push_back("SELECT quarter, dated, unit, dda_id, statute_category, stage, concluded_by, n, prop35"
-                    " FROM metric_prosecution_counts WHERE quarter >= " + p.quarters->first + " AND quarter < " +
-                    p.quarters->second + unit);
-  for (const auto& [a, b] : p.edges)
-    parts.push_back("SELECT date_trunc('quarter', period_on)::date AS quarter, charged_on IS NOT NULL AS dated, unit,"
-                    " dda_id, statute_category, stage, concluded_by, 1::bigint AS n, prop35::bigint AS prop35"
-                    " FROM metric_prosecution_facts"
-                    " WHERE period_on >= " + a + " AND period_on <= " + b + unit);
+// The summary tables a grouping reads (the narrowest that has its key), V0008.
+struct Tables {
+  const char* counts;
+  const char* pending;
+  const char* days;
+};
+
+Tables tables_for(MetricGroupBy g, bool by_unit) {
+  switch (g) {
+    case MetricGroupBy::dda: return {"metric_counts_dda", "metric_pending_dda", "metric_days_dda"};
+    case MetricGroupBy::statute_category:
+      return {"metric_counts_category", "metric_pending_dda_category", "metric_days_category"};
+    case MetricGroupBy::unit: return {"metric_counts", "metric_pending_dda", "metric_days_unit"};
+    default: return {"metric_counts", "metric_pending_dda", by_unit ? "metric_days_unit" : "metric_days"};
+  }
+}
+
+// The columns each source projects; a summary table without one gives '' (never grouped by).
+std::string column_or_empty(const char* table, const char* column) {
+  const std::string t = table;
+  const std::string c = column;
+  const bool has = (c == "unit" && t != "metric_days") || (c == "dda_id" && t.find("dda") != std::string::npos) ||
+                   (c == "statute_category" && t.find("category") != std::string::npos);
+  return has ? c : "''::text AS " + c;
+}
+
+std::string union_of(const std::vector<std::string>& parts) {
   std::string out;
   for (const auto& s : parts) out += (out.empty() ? "" : " UNION ALL ") + s;
   return out;
 }
 
-std::string days_source(const Plan& p, bool by_unit) {
+constexpr const char* kUnitFilter = " AND unit = (SELECT u FROM prm)";
+
+// Rows of `table` for whole quarters, and the facts at the edges, as (quarter, dated, unit,
+// dda_id, statute_category, <extra>): the union every query below aggregates.
+std::string source(const Plan& p, bool by_unit, const char* table, const std::string& dated,
+                   const std::string& extra_summary, const std::string& extra_facts, const std::string& facts_where) {
   std::vector<std::string> parts;
-  const std::string unit = by_unit ? " AND unit = (SELECT u FROM prm)" : "";
+  const std::string unit = by_unit ? kUnitFilter : "";
   if (p.quarters)
-    parts.push_back("SELECT quarter, true AS dated, unit, dda_id, statute_category, days, n FROM metric_disposition_days"
-                    " WHERE n > 0 AND quarter >= " + p.quarters->first + " AND quarter < " + p.quarters->second + unit);
+    parts.push_back("SELECT quarter, " + dated + " AS dated, " + column_or_empty(table, "unit") + ", " +
+                    column_or_empty(table, "dda_id") + ", " + column_or_empty(table, "statute_category") + ", " +
+                    extra_summary + " FROM " + table + " WHERE n > 0 AND quarter >= " + p.quarters->first +
+                    " AND quarter < " + p.quarters->second + unit);
   for (const auto& [a, b] : p.edges)
-    parts.push_back(std::string("SELECT date_trunc('quarter', period_on)::date AS quarter, true AS dated, unit, dda_id,"
-                                " statute_category, concluded_on - charged_on AS days, 1::bigint AS n"
-                                " FROM metric_prosecution_facts f"
-                                " WHERE metric_has_days(f) AND period_on >= ") + a + " AND period_on <= " + b + unit);
-  std::string out;
-  for (const auto& s : parts) out += (out.empty() ? "" : " UNION ALL ") + s;
-  return out;
+    parts.push_back("SELECT date_trunc('quarter', period_on)::date AS quarter, charged_on IS NOT NULL AS dated, unit, dda_id,"
+                    " statute_category, " + extra_facts + " FROM metric_prosecution_facts f WHERE period_on >= " + a +
+                    " AND period_on <= " + b + facts_where + unit);
+  return union_of(parts);
 }
 
 // The unit, bound once (a named parameter may appear only once in a statement).
@@ -109,9 +129,9 @@ std::string prm(bool by_unit) { return by_unit ? "WITH prm AS (SELECT CAST(:unit
 
 std::string counts_sql(const Plan& p, bool by_unit, MetricGroupBy g) {
   const std::string pending = kPendingStages, concluded = kConcludedStages;
+  const Tables t = tables_for(g, by_unit);
   // Totals and groups in one pass (for group_by none the one group repeats the total; the
   // caller ignores it).
-  const std::string sets = "GROUPING SETS ((), (g))";
   return prm(by_unit) + "SELECT GROUPING(g), g,"
          " COALESCE(sum(n) FILTER (WHERE stage NOT IN ('Referred','Declined')), 0)::bigint,"
          " COALESCE(sum(n) FILTER (WHERE stage IN " + pending + "), 0)::bigint,"
@@ -122,18 +142,32 @@ std::string counts_sql(const Plan& p, bool by_unit, MetricGroupBy g) {
          " COALESCE(sum(n) FILTER (WHERE stage = 'Acquitted'), 0)::bigint,"
          " COALESCE(sum(n) FILTER (WHERE stage = 'Dismissed'), 0)::bigint,"
          " COALESCE(sum(n) FILTER (WHERE stage = 'Declined'), 0)::bigint,"
-         " COALESCE(sum(prop35) FILTER (WHERE stage NOT IN ('Referred','Declined')), 0)::bigint,"
-         " count(DISTINCT dda_id) FILTER (WHERE stage IN " + pending + " AND dda_id <> '' AND n > 0)"
-         " FROM (SELECT " + group_expr(g) + " AS g, * FROM (" + counts_source(p, by_unit) + ") src) s"
-         " GROUP BY " + sets + " HAVING GROUPING(g) = 1 OR (g IS NOT NULL AND sum(n) > 0)";
+         " COALESCE(sum(prop35) FILTER (WHERE stage NOT IN ('Referred','Declined')), 0)::bigint"
+         " FROM (SELECT " + group_expr(g) + " AS g, stage, concluded_by, n, prop35 FROM (" +
+         source(p, by_unit, t.counts, "dated", "stage, concluded_by, n, prop35",
+                "stage, concluded_by, 1::bigint AS n, prop35::bigint AS prop35", "") +
+         ") src) s GROUP BY GROUPING SETS ((), (g)) HAVING GROUPING(g) = 1 OR (g IS NOT NULL AND sum(n) > 0)";
+}
+
+// Distinct lead DDAs of pending prosecutions, per group (caseload per DDA).
+std::string pending_ddas_sql(const Plan& p, bool by_unit, MetricGroupBy g) {
+  const Tables t = tables_for(g, by_unit);
+  return prm(by_unit) + "SELECT GROUPING(g), g, count(DISTINCT dda_id) FILTER (WHERE dda_id <> '') FROM (SELECT " +
+         group_expr(g) + " AS g, dda_id FROM (" +
+         source(p, by_unit, t.pending, "dated", "n", "1::bigint AS n",
+                std::string(" AND stage IN ") + kPendingStages) +
+         ") src) s GROUP BY GROUPING SETS ((), (g))";
 }
 
 std::string days_sql(const Plan& p, bool by_unit, MetricGroupBy g) {
-  const std::string sets = "GROUPING SETS ((days), (g, days))";
+  const Tables t = tables_for(g, by_unit);
   return prm(by_unit) + "SELECT total, g, string_agg(days || ':' || n, ',' ORDER BY days) FROM ("
          " SELECT GROUPING(g) AS total, g, days, sum(n)::bigint AS n FROM (SELECT " + group_expr(g) +
-         " AS g, days, n FROM (" + days_source(p, by_unit) + ") src) s GROUP BY " + sets +
-         ") h WHERE n > 0 AND (total = 1 OR g IS NOT NULL) GROUP BY total, g";
+         " AS g, days, n FROM (" +
+         source(p, by_unit, t.days, "true", "days, n", "concluded_on - charged_on AS days, 1::bigint AS n",
+                " AND metric_has_days(f)") +
+         ") src) s GROUP BY GROUPING SETS ((days), (g, days))) h WHERE n > 0 AND (total = 1 OR g IS NOT NULL)"
+         " GROUP BY total, g";
 }
 
 // percentile_cont over a histogram "days:n,days:n" (ascending days), exactly as the engine's
@@ -232,24 +266,48 @@ Result<ProsecutionMetricsReport> PgMetricsStore::prosecution_metrics(const Metri
       c.dismissed = r.get<long long>(9);
       c.declined = r.get<long long>(10);
       c.prop35_charges_filed = r.get<long long>(11);
-      const long long ddas = r.get<long long>(12);
       if (c.concluded > 0) c.conviction_rate = static_cast<double>(c.convicted) / static_cast<double>(c.concluded);
-      if (ddas > 0) c.caseload_per_dda = static_cast<double>(c.pending) / static_cast<double>(ddas);
     };
+    // Year and quarter keys come as the first day of the year or quarter.
+    auto key_of = [&](const soci::row& r) {
+      std::string key = r.get<std::string>(1);
+      if (q.group_by == MetricGroupBy::year || q.group_by == MetricGroupBy::quarter) {
+        auto d = parse_date(key, "quarter");
+        if (d) key = q.group_by == MetricGroupBy::year ? year_label(*d) : quarter_label(*d);
+      }
+      return key;
+    };
+    std::map<std::string, long long> pending_ddas;
+    long long total_pending_ddas = 0;
     {
       each_row(counts_sql(plan, by_unit, q.group_by), [&](const soci::row& r) {
         if (r.get<int>(0) == 1) {
           read_counts(r, total);
         } else if (q.group_by != MetricGroupBy::none) {
-          read_counts(r, groups[r.get<std::string>(1)]);
+          read_counts(r, groups[key_of(r)]);
         }
       });
+      each_row(pending_ddas_sql(plan, by_unit, q.group_by), [&](const soci::row& r) {
+        if (r.get<int>(0) == 1) {
+          total_pending_ddas = r.get<long long>(2);
+        } else if (q.group_by != MetricGroupBy::none && r.get_indicator(1) != soci::i_null) {
+          pending_ddas[key_of(r)] = r.get<long long>(2);
+        }
+      });
+      auto caseload = [](ProsecutionCounts& c, long long ddas) {
+        if (ddas > 0) c.caseload_per_dda = static_cast<double>(c.pending) / static_cast<double>(ddas);
+      };
+      caseload(total, total_pending_ddas);
+      for (auto& [key, c] : groups) {
+        auto it = pending_ddas.find(key);
+        if (it != pending_ddas.end()) caseload(c, it->second);
+      }
     }
     {
       each_row(days_sql(plan, by_unit, q.group_by), [&](const soci::row& r) {
         if (r.get<int>(0) != 1 && q.group_by == MetricGroupBy::none) return;
         const auto [median, p90] = percentiles(r.get<std::string>(2));
-        ProsecutionCounts& c = r.get<int>(0) == 1 ? total : groups[r.get<std::string>(1)];
+        ProsecutionCounts& c = r.get<int>(0) == 1 ? total : groups[key_of(r)];
         c.median_days_to_disposition = median;
         c.p90_days_to_disposition = p90;
       });

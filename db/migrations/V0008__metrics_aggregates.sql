@@ -2,14 +2,16 @@
 -- same transaction as every change that moves them. Triggers on prosecutions, their transition
 -- log, charges and cases recompute one row per prosecution (metric_prosecution_facts: its
 -- stage and the dates and keys the dashboard needs, as engine/metrics.hpp's ProsecutionFacts
--- defines them); a trigger on that row adds its old and new contributions to two small
--- summary tables keyed by quarter, unit, lead DDA and statute category:
---   metric_prosecution_counts  prosecutions by stage and how they concluded (plus Prop 35 counts)
---   metric_disposition_days    a histogram of whole days from charging to disposition, from
---                              which percentiles are exact
+-- defines them); a trigger on that row moves its contribution from its old keys to its new ones
+-- in small summary tables, one per way the dashboard groups, all keyed by the quarter of the
+-- period date:
+--   metric_counts[_dda|_category]       prosecutions by stage and how they concluded, Prop 35 counts
+--   metric_pending_dda[_category]        pending prosecutions per lead DDA (caseload per DDA)
+--   metric_days[_unit|_dda|_category]    histograms of whole days from charging to disposition,
+--                                        from which percentiles are exact
 -- The dashboard reads whole quarters from the summaries and only the rows of a partial quarter
 -- at the edges of a requested period from the facts table. metric_rebuild() recomputes all of
--- it set-wise (the backfill below; also for a bulk load made with the triggers off).
+-- it set-wise (the backfill below; also after a bulk load made with the triggers off).
 
 -- The statute catalog's category and Prop 35 flag (engine/statutes.cpp, LEGAL.md's charge
 -- catalog), so the triggers can key by category. tests/db/metrics_store_pgtest.cpp checks this
@@ -64,29 +66,41 @@ CREATE TABLE metric_prosecution_facts (
 );
 CREATE INDEX metric_prosecution_facts_period_idx ON metric_prosecution_facts (period_on);
 
-CREATE TABLE metric_prosecution_counts (
-  quarter           date NOT NULL,     -- first day of the quarter of period_on
-  dated             boolean NOT NULL,  -- charged_on is known (the row belongs in year/quarter groups)
-  unit              text NOT NULL,
-  dda_id            text NOT NULL,
-  statute_category  text NOT NULL,
-  stage             text NOT NULL,
-  concluded_by      text NOT NULL,
-  n                 bigint NOT NULL,
-  prop35            bigint NOT NULL,
-  PRIMARY KEY (quarter, dated, unit, dda_id, statute_category, stage, concluded_by)
-);
-
+-- The summaries. quarter: the first day of the quarter of period_on; dated: charged_on is
+-- known (the row belongs in year and quarter groups). Rows whose n falls to 0 stay (harmless).
+CREATE TABLE metric_counts (
+  quarter date NOT NULL, dated boolean NOT NULL, unit text NOT NULL, stage text NOT NULL, concluded_by text NOT NULL,
+  n bigint NOT NULL, prop35 bigint NOT NULL,
+  PRIMARY KEY (unit, quarter, dated, stage, concluded_by));
+CREATE TABLE metric_counts_dda (
+  quarter date NOT NULL, dated boolean NOT NULL, unit text NOT NULL, dda_id text NOT NULL, stage text NOT NULL,
+  concluded_by text NOT NULL, n bigint NOT NULL, prop35 bigint NOT NULL,
+  PRIMARY KEY (unit, quarter, dated, dda_id, stage, concluded_by));
+CREATE TABLE metric_counts_category (
+  quarter date NOT NULL, dated boolean NOT NULL, unit text NOT NULL, statute_category text NOT NULL,
+  stage text NOT NULL, concluded_by text NOT NULL, n bigint NOT NULL, prop35 bigint NOT NULL,
+  PRIMARY KEY (unit, quarter, dated, statute_category, stage, concluded_by));
+-- Pending prosecutions only.
+CREATE TABLE metric_pending_dda (
+  quarter date NOT NULL, dated boolean NOT NULL, unit text NOT NULL, dda_id text NOT NULL, n bigint NOT NULL,
+  PRIMARY KEY (unit, quarter, dated, dda_id));
+CREATE TABLE metric_pending_dda_category (
+  quarter date NOT NULL, dated boolean NOT NULL, unit text NOT NULL, statute_category text NOT NULL,
+  dda_id text NOT NULL, n bigint NOT NULL,
+  PRIMARY KEY (unit, quarter, dated, statute_category, dda_id));
 -- Concluded prosecutions with both dates and a disposition not before the charging.
-CREATE TABLE metric_disposition_days (
-  quarter           date NOT NULL,
-  unit              text NOT NULL,
-  dda_id            text NOT NULL,
-  statute_category  text NOT NULL,
-  days              integer NOT NULL,
-  n                 bigint NOT NULL,
-  PRIMARY KEY (quarter, unit, dda_id, statute_category, days)
-);
+CREATE TABLE metric_days (
+  quarter date NOT NULL, days integer NOT NULL, n bigint NOT NULL,
+  PRIMARY KEY (quarter, days));
+CREATE TABLE metric_days_unit (
+  quarter date NOT NULL, unit text NOT NULL, days integer NOT NULL, n bigint NOT NULL,
+  PRIMARY KEY (unit, quarter, days));
+CREATE TABLE metric_days_dda (
+  quarter date NOT NULL, unit text NOT NULL, dda_id text NOT NULL, days integer NOT NULL, n bigint NOT NULL,
+  PRIMARY KEY (unit, quarter, dda_id, days));
+CREATE TABLE metric_days_category (
+  quarter date NOT NULL, unit text NOT NULL, statute_category text NOT NULL, days integer NOT NULL, n bigint NOT NULL,
+  PRIMARY KEY (unit, quarter, statute_category, days));
 
 CREATE VIEW metric_prosecution_facts_v AS
 SELECT p.id AS prosecution_id,
@@ -152,65 +166,107 @@ BEGIN
          EXCLUDED.concluded_by, EXCLUDED.statute_category, EXCLUDED.prop35, EXCLUDED.period_on);
 END $$;
 
-CREATE FUNCTION metric_add_counts(f metric_prosecution_facts, d integer) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO metric_prosecution_counts AS s
-    VALUES (date_trunc('quarter', f.period_on)::date, f.charged_on IS NOT NULL, f.unit, f.dda_id,
-            f.statute_category, f.stage, f.concluded_by, d, d * f.prop35)
-  ON CONFLICT (quarter, dated, unit, dda_id, statute_category, stage, concluded_by)
-  DO UPDATE SET n = s.n + EXCLUDED.n, prop35 = s.prop35 + EXCLUDED.prop35
-$$;
-
 CREATE FUNCTION metric_has_days(f metric_prosecution_facts) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT f.stage IN ('Convicted', 'Sentenced', 'Acquitted', 'Dismissed') AND f.charged_on IS NOT NULL
          AND f.concluded_on IS NOT NULL AND f.concluded_on >= f.charged_on
 $$;
 
-CREATE FUNCTION metric_add_days(f metric_prosecution_facts, d integer) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO metric_disposition_days AS s
-    SELECT date_trunc('quarter', f.period_on)::date, f.unit, f.dda_id, f.statute_category,
-           f.concluded_on - f.charged_on, d
-    WHERE metric_has_days(f)
-  ON CONFLICT (quarter, unit, dda_id, statute_category, days) DO UPDATE SET n = s.n + EXCLUDED.n
+CREATE FUNCTION metric_is_pending(f metric_prosecution_facts) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+  SELECT f.stage IN ('Charged', 'Arraigned', 'HeldToAnswer', 'Pretrial', 'Trial')
 $$;
 
--- Moves a prosecution's contribution from its old key to its new one. The two summary rows
--- are touched in key order, so two transactions moving prosecutions in opposite directions
--- (a mistrial beside a trial starting) cannot deadlock on them.
+-- The summary tables, in the order every transaction touches them.
+CREATE FUNCTION metric_summaries() RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT ARRAY['counts', 'counts_dda', 'counts_category', 'pending_dda', 'pending_dda_category', 'days', 'days_unit',
+               'days_dda', 'days_category']
+$$;
+
+-- The row of summary table t a prosecution counts in, as text (a total order for locking), or
+-- null when it counts in none of t.
+CREATE FUNCTION metric_key(t text, f metric_prosecution_facts) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  q date := date_trunc('quarter', f.period_on)::date;
+  d boolean := f.charged_on IS NOT NULL;
+BEGIN
+  IF t LIKE 'pending%' AND NOT metric_is_pending(f) THEN RETURN NULL; END IF;
+  IF t LIKE 'days%' AND NOT metric_has_days(f) THEN RETURN NULL; END IF;
+  RETURN CASE t
+    WHEN 'counts' THEN ROW(f.unit, q, d, f.stage, f.concluded_by)::text
+    WHEN 'counts_dda' THEN ROW(f.unit, q, d, f.dda_id, f.stage, f.concluded_by)::text
+    WHEN 'counts_category' THEN ROW(f.unit, q, d, f.statute_category, f.stage, f.concluded_by)::text
+    WHEN 'pending_dda' THEN ROW(f.unit, q, d, f.dda_id)::text
+    WHEN 'pending_dda_category' THEN ROW(f.unit, q, d, f.statute_category, f.dda_id)::text
+    WHEN 'days' THEN ROW(q, f.concluded_on - f.charged_on)::text
+    WHEN 'days_unit' THEN ROW(f.unit, q, f.concluded_on - f.charged_on)::text
+    WHEN 'days_dda' THEN ROW(f.unit, q, f.dda_id, f.concluded_on - f.charged_on)::text
+    WHEN 'days_category' THEN ROW(f.unit, q, f.statute_category, f.concluded_on - f.charged_on)::text
+  END;
+END $$;
+
+-- Adds d (1 or -1) of the prosecution f to its row of summary table t.
+CREATE FUNCTION metric_add(t text, f metric_prosecution_facts, d integer) RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  v_q date := date_trunc('quarter', f.period_on)::date;
+  v_dated boolean := f.charged_on IS NOT NULL;
+  v_days integer := f.concluded_on - f.charged_on;
+  v_p bigint := d * f.prop35;
+BEGIN
+  IF t = 'counts' THEN
+    INSERT INTO metric_counts AS s VALUES (v_q, v_dated, f.unit, f.stage, f.concluded_by, d, v_p)
+    ON CONFLICT (unit, quarter, dated, stage, concluded_by) DO UPDATE SET n = s.n + EXCLUDED.n, prop35 = s.prop35 + EXCLUDED.prop35;
+  ELSIF t = 'counts_dda' THEN
+    INSERT INTO metric_counts_dda AS s VALUES (v_q, v_dated, f.unit, f.dda_id, f.stage, f.concluded_by, d, v_p)
+    ON CONFLICT (unit, quarter, dated, dda_id, stage, concluded_by)
+    DO UPDATE SET n = s.n + EXCLUDED.n, prop35 = s.prop35 + EXCLUDED.prop35;
+  ELSIF t = 'counts_category' THEN
+    INSERT INTO metric_counts_category AS s VALUES (v_q, v_dated, f.unit, f.statute_category, f.stage, f.concluded_by, d, v_p)
+    ON CONFLICT (unit, quarter, dated, statute_category, stage, concluded_by)
+    DO UPDATE SET n = s.n + EXCLUDED.n, prop35 = s.prop35 + EXCLUDED.prop35;
+  ELSIF t = 'pending_dda' THEN
+    INSERT INTO metric_pending_dda AS s VALUES (v_q, v_dated, f.unit, f.dda_id, d)
+    ON CONFLICT (unit, quarter, dated, dda_id) DO UPDATE SET n = s.n + EXCLUDED.n;
+  ELSIF t = 'pending_dda_category' THEN
+    INSERT INTO metric_pending_dda_category AS s VALUES (v_q, v_dated, f.unit, f.statute_category, f.dda_id, d)
+    ON CONFLICT (unit, quarter, dated, statute_category, dda_id) DO UPDATE SET n = s.n + EXCLUDED.n;
+  ELSIF t = 'days' THEN
+    INSERT INTO metric_days AS s VALUES (v_q, v_days, d)
+    ON CONFLICT (quarter, days) DO UPDATE SET n = s.n + EXCLUDED.n;
+  ELSIF t = 'days_unit' THEN
+    INSERT INTO metric_days_unit AS s VALUES (v_q, f.unit, v_days, d)
+    ON CONFLICT (unit, quarter, days) DO UPDATE SET n = s.n + EXCLUDED.n;
+  ELSIF t = 'days_dda' THEN
+    INSERT INTO metric_days_dda AS s VALUES (v_q, f.unit, f.dda_id, v_days, d)
+    ON CONFLICT (unit, quarter, dda_id, days) DO UPDATE SET n = s.n + EXCLUDED.n;
+  ELSIF t = 'days_category' THEN
+    INSERT INTO metric_days_category AS s VALUES (v_q, f.unit, f.statute_category, v_days, d)
+    ON CONFLICT (unit, quarter, statute_category, days) DO UPDATE SET n = s.n + EXCLUDED.n;
+  END IF;
+END $$;
+
+-- Moves a prosecution's contribution from its old rows to its new ones. Tables are visited in
+-- one order and, within a table, the two rows in key order, so two transactions moving
+-- prosecutions in opposite directions (a mistrial beside a trial starting) cannot deadlock.
 CREATE FUNCTION metric_facts_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  o_first boolean;
+  t text;
+  ko text;
+  kn text;
 BEGIN
   IF metric_rebuilding() THEN RETURN NULL; END IF;
-  IF TG_OP = 'INSERT' THEN
-    PERFORM metric_add_counts(NEW, 1);
-    PERFORM metric_add_days(NEW, 1);
-  ELSIF TG_OP = 'DELETE' THEN
-    PERFORM metric_add_counts(OLD, -1);
-    PERFORM metric_add_days(OLD, -1);
-  ELSE
-    o_first := (date_trunc('quarter', OLD.period_on)::date, OLD.charged_on IS NOT NULL, OLD.unit, OLD.dda_id,
-                OLD.statute_category, OLD.stage, OLD.concluded_by)
-             <= (date_trunc('quarter', NEW.period_on)::date, NEW.charged_on IS NOT NULL, NEW.unit, NEW.dda_id,
-                 NEW.statute_category, NEW.stage, NEW.concluded_by);
-    IF o_first THEN
-      PERFORM metric_add_counts(OLD, -1);
-      PERFORM metric_add_counts(NEW, 1);
-    ELSE
-      PERFORM metric_add_counts(NEW, 1);
-      PERFORM metric_add_counts(OLD, -1);
+  FOREACH t IN ARRAY metric_summaries() LOOP
+    ko := CASE WHEN TG_OP IN ('UPDATE', 'DELETE') THEN metric_key(t, OLD) END;
+    kn := CASE WHEN TG_OP IN ('UPDATE', 'INSERT') THEN metric_key(t, NEW) END;
+    IF ko IS NOT NULL AND kn IS NOT NULL AND ko = kn AND (t NOT LIKE 'counts%' OR OLD.prop35 = NEW.prop35) THEN
+      CONTINUE;  -- the same row, unchanged
     END IF;
-    o_first := (date_trunc('quarter', OLD.period_on)::date, OLD.unit, OLD.dda_id, OLD.statute_category,
-                OLD.concluded_on - OLD.charged_on)
-             <= (date_trunc('quarter', NEW.period_on)::date, NEW.unit, NEW.dda_id, NEW.statute_category,
-                 NEW.concluded_on - NEW.charged_on);
-    IF o_first IS NOT FALSE THEN
-      PERFORM metric_add_days(OLD, -1);
-      PERFORM metric_add_days(NEW, 1);
-    ELSE
-      PERFORM metric_add_days(NEW, 1);
-      PERFORM metric_add_days(OLD, -1);
+    IF ko IS NOT NULL AND (kn IS NULL OR ko <= kn) THEN
+      PERFORM metric_add(t, OLD, -1);
+      IF kn IS NOT NULL THEN PERFORM metric_add(t, NEW, 1); END IF;
+    ELSIF kn IS NOT NULL THEN
+      PERFORM metric_add(t, NEW, 1);
+      IF ko IS NOT NULL THEN PERFORM metric_add(t, OLD, -1); END IF;
     END IF;
-  END IF;
+  END LOOP;
   RETURN NULL;
 END $$;
 
@@ -247,22 +303,42 @@ CREATE TRIGGER metric_case_touched AFTER UPDATE ON cases
 
 -- Recomputes every aggregate from the base tables, set-wise, in the caller's transaction
 -- (tables locked against concurrent writers meanwhile).
+-- Recomputes every aggregate from the base tables, set-wise, in the caller's transaction
+-- (tables locked against concurrent writers meanwhile).
 CREATE FUNCTION metric_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  LOCK TABLE metric_prosecution_facts, metric_prosecution_counts, metric_disposition_days IN EXCLUSIVE MODE;
+  LOCK TABLE metric_prosecution_facts, metric_counts, metric_counts_dda, metric_counts_category, metric_pending_dda,
+             metric_pending_dda_category, metric_days, metric_days_unit, metric_days_dda, metric_days_category
+    IN EXCLUSIVE MODE;
   PERFORM set_config('heatwatch.metrics_rebuild', 'on', true);
-  DELETE FROM metric_disposition_days;
-  DELETE FROM metric_prosecution_counts;
+  DELETE FROM metric_counts; DELETE FROM metric_counts_dda; DELETE FROM metric_counts_category;
+  DELETE FROM metric_pending_dda; DELETE FROM metric_pending_dda_category;
+  DELETE FROM metric_days; DELETE FROM metric_days_unit; DELETE FROM metric_days_dda; DELETE FROM metric_days_category;
   DELETE FROM metric_prosecution_facts;
   INSERT INTO metric_prosecution_facts SELECT * FROM metric_prosecution_facts_v;
-  INSERT INTO metric_prosecution_counts
-    SELECT date_trunc('quarter', period_on)::date, charged_on IS NOT NULL, unit, dda_id, statute_category, stage,
-           concluded_by, count(*), sum(prop35)
-    FROM metric_prosecution_facts GROUP BY 1, 2, 3, 4, 5, 6, 7;
-  INSERT INTO metric_disposition_days
-    SELECT date_trunc('quarter', f.period_on)::date, f.unit, f.dda_id, f.statute_category,
-           f.concluded_on - f.charged_on, count(*)
-    FROM metric_prosecution_facts f WHERE metric_has_days(f) GROUP BY 1, 2, 3, 4, 5;
+  CREATE TEMP TABLE metric_rebuild_rows ON COMMIT DROP AS
+    SELECT date_trunc('quarter', f.period_on)::date AS quarter, f.charged_on IS NOT NULL AS dated, f.unit, f.dda_id,
+           f.statute_category, f.stage, f.concluded_by, f.prop35, metric_is_pending(f) AS pending,
+           CASE WHEN metric_has_days(f) THEN f.concluded_on - f.charged_on END AS days
+    FROM metric_prosecution_facts f;
+  INSERT INTO metric_counts SELECT quarter, dated, unit, stage, concluded_by, count(*), sum(prop35)
+    FROM metric_rebuild_rows GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO metric_counts_dda SELECT quarter, dated, unit, dda_id, stage, concluded_by, count(*), sum(prop35)
+    FROM metric_rebuild_rows GROUP BY 1, 2, 3, 4, 5, 6;
+  INSERT INTO metric_counts_category SELECT quarter, dated, unit, statute_category, stage, concluded_by, count(*), sum(prop35)
+    FROM metric_rebuild_rows GROUP BY 1, 2, 3, 4, 5, 6;
+  INSERT INTO metric_pending_dda SELECT quarter, dated, unit, dda_id, count(*)
+    FROM metric_rebuild_rows WHERE pending GROUP BY 1, 2, 3, 4;
+  INSERT INTO metric_pending_dda_category SELECT quarter, dated, unit, statute_category, dda_id, count(*)
+    FROM metric_rebuild_rows WHERE pending GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO metric_days SELECT quarter, days, count(*) FROM metric_rebuild_rows WHERE days IS NOT NULL GROUP BY 1, 2;
+  INSERT INTO metric_days_unit SELECT quarter, unit, days, count(*)
+    FROM metric_rebuild_rows WHERE days IS NOT NULL GROUP BY 1, 2, 3;
+  INSERT INTO metric_days_dda SELECT quarter, unit, dda_id, days, count(*)
+    FROM metric_rebuild_rows WHERE days IS NOT NULL GROUP BY 1, 2, 3, 4;
+  INSERT INTO metric_days_category SELECT quarter, unit, statute_category, days, count(*)
+    FROM metric_rebuild_rows WHERE days IS NOT NULL GROUP BY 1, 2, 3, 4;
+  DROP TABLE metric_rebuild_rows;
   PERFORM set_config('heatwatch.metrics_rebuild', 'off', true);
 END $$;
 

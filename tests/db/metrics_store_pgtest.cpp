@@ -224,20 +224,23 @@ class MetricsStoreTest : public ::testing::Test {
 
   // The incrementally kept summaries equal a set-wise rebuild from the base tables.
   void expect_summaries_equal_rebuild() {
-    database_.exec("CREATE TABLE mt_c0 AS SELECT * FROM metric_prosecution_counts WHERE n <> 0;"
-                   "CREATE TABLE mt_d0 AS SELECT * FROM metric_disposition_days WHERE n <> 0;"
-                   "CREATE TABLE mt_f0 AS SELECT * FROM metric_prosecution_facts");
+    const std::vector<std::string> tables = {"metric_prosecution_facts", "metric_counts", "metric_counts_dda",
+                                             "metric_counts_category", "metric_pending_dda",
+                                             "metric_pending_dda_category", "metric_days", "metric_days_unit",
+                                             "metric_days_dda", "metric_days_category"};
+    for (const auto& t : tables) {
+      const std::string zero = t == "metric_prosecution_facts" ? "" : " WHERE n <> 0";
+      database_.exec("CREATE TABLE mt_" + t + " AS SELECT * FROM " + t + zero);
+    }
     ASSERT_TRUE(metrics_->rebuild());
-    const char* checks[] = {
-        "SELECT count(*) FROM ((SELECT * FROM mt_c0 EXCEPT SELECT * FROM metric_prosecution_counts)"
-        " UNION ALL (SELECT * FROM metric_prosecution_counts EXCEPT SELECT * FROM mt_c0)) x",
-        "SELECT count(*) FROM ((SELECT * FROM mt_d0 EXCEPT SELECT * FROM metric_disposition_days)"
-        " UNION ALL (SELECT * FROM metric_disposition_days EXCEPT SELECT * FROM mt_d0)) x",
-        "SELECT count(*) FROM ((SELECT * FROM mt_f0 EXCEPT SELECT * FROM metric_prosecution_facts)"
-        " UNION ALL (SELECT * FROM metric_prosecution_facts EXCEPT SELECT * FROM mt_f0)) x",
-    };
-    for (const char* sql : checks) EXPECT_EQ(database_.query_value(sql), "0") << sql;
-    database_.exec("DROP TABLE mt_c0; DROP TABLE mt_d0; DROP TABLE mt_f0");
+    for (const auto& t : tables) {
+      EXPECT_NE(database_.query_value("SELECT count(*) FROM " + t), "0") << t;
+      EXPECT_EQ(database_.query_value("SELECT count(*) FROM ((SELECT * FROM mt_" + t + " EXCEPT SELECT * FROM " + t +
+                                      ") UNION ALL (SELECT * FROM " + t + " EXCEPT SELECT * FROM mt_" + t + ")) x"),
+                "0")
+          << t;
+      database_.exec("DROP TABLE mt_" + t);
+    }
   }
 
   test::TestDatabase database_;

@@ -267,12 +267,13 @@ int load_demo_metrics(db::Pool& pool, const Clock& clock, const std::vector<User
       nv.identity.dob = link.referral - days(age * 365 + 100 + static_cast<int>(rng() % 200));
     }
     const TimePoint recorded = time_point_cast<microseconds>(link.referral + days(1)) + hours(18);
-    auto v = victims.create_victim(nv, victim_audit("victim.create", recorded));
+    auto v = victims.create_victim(nv, victim_audit("victim.create", recorded), nullptr);
     if (!v) {
       spdlog::error("victim: {}", v.error().message);
       return 1;
     }
-    if (auto l = victims.link(v->id, link.prosecution_id, "named_victim", any_victim, victim_audit("victim.link", recorded));
+    if (auto l = victims.link(v->id, link.prosecution_id, "named_victim", any_victim, victim_audit("victim.link", recorded),
+                                nullptr);
         !l) {
       spdlog::error("victim link: {}", l.error().message);
       return 1;
@@ -283,7 +284,7 @@ int load_demo_metrics(db::Pool& pool, const Clock& clock, const std::vector<User
       for (const Made* later : ht)
         if (later->referral > link.last_event && later->referral <= link.last_event + days(330)) {
           (void)victims.link(v->id, later->prosecution_id, "named_victim", any_victim,
-                             victim_audit("victim.link", recorded));
+                             victim_audit("victim.link", recorded), nullptr);
           break;
         }
     }
@@ -294,7 +295,7 @@ int load_demo_metrics(db::Pool& pool, const Clock& clock, const std::vector<User
       item.provider = "Demo provider " + std::to_string(1 + rng() % 6);
       item.goal = "Demo goal";
       item.status = kStatuses[rng() % std::size(kStatuses)];
-      if (auto added = victims.add_service_item(v->id, item, victim_audit("service_item.create", recorded)); !added) {
+      if (auto added = victims.add_service_item(v->id, item, victim_audit("service_item.create", recorded), nullptr); !added) {
         spdlog::error("service item: {}", added.error().message);
         return 1;
       }
@@ -308,7 +309,7 @@ int load_demo_metrics(db::Pool& pool, const Clock& clock, const std::vector<User
       review.receiving_services = true;
       review.point_of_contact = "advocate";
       review.risk_level = rng() % 3 == 0 ? "high" : "medium";
-      if (auto r = victims.add_review(review, victim_audit("mdt_review.create", recorded)); !r) {
+      if (auto r = victims.add_review(review, victim_audit("mdt_review.create", recorded), nullptr); !r) {
         spdlog::error("review: {}", r.error().message);
         return 1;
       }

@@ -92,6 +92,8 @@ int serve(int argc, char** argv) {
       "PEM CA certificates trusted for feed URLs besides the system store (HEATWATCH_FEED_CA_FILE)")(
       "feed-timeout-ms", po::value<int>()->default_value(30000),
       "connect and read timeout of a feed fetch, in milliseconds (HEATWATCH_FEED_TIMEOUT_MS)")(
+      "replica-url", po::value<std::string>()->default_value(""),
+      "a streaming replica the dashboard's metrics are read from (HEATWATCH_REPLICA_URL); default: the primary")(
       "public-url", po::value<std::string>()->default_value(""),
       "scheme://host[:port] of the links handed out, such as calendar URLs; default: the request's Host "
       "(HEATWATCH_PUBLIC_URL)")(
@@ -161,7 +163,18 @@ int serve(int argc, char** argv) {
   db::PgVictimStore victims(**pool, cipher);
   db::PgNotificationStore notifications(**pool);
   db::PgCourtEventStore court_events(**pool);
-  db::PgMetricsStore metrics_store(**pool, cipher);
+  // The dashboard may read from a streaming replica (DESIGN.md); its aggregates are read-only.
+  std::unique_ptr<db::Pool> replica;
+  if (const std::string replica_url = (*vm)["replica-url"].as<std::string>(); !replica_url.empty()) {
+    auto opened = db::Pool::open(replica_url, options.workers);
+    if (!opened) {
+      spdlog::error("cannot connect to the replica: {}", opened.error().message);
+      return 1;
+    }
+    replica = std::move(*opened);
+    spdlog::info("dashboard metrics read from the replica");
+  }
+  db::PgMetricsStore metrics_store(replica ? *replica : **pool, cipher);
   auth::AuthSettings auth_settings;
   auth_settings.require_totp = (*vm)["require-totp"].as<bool>();
   auth_settings.login_attempts_per_minute = (*vm)["login-rate"].as<int>();

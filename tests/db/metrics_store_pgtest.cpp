@@ -26,6 +26,8 @@ using namespace std::chrono;
 struct NoCipher final : FieldCipher {
   Result<std::string> seal(std::string_view) const override { return Error::of(ErrorCode::internal, "unused"); }
   Result<std::string> open(std::string_view) const override { return Error::of(ErrorCode::internal, "unused"); }
+  const std::string& current_key_id() const override { return id_; }
+  std::string id_ = "none";
 };
 
 struct Script {

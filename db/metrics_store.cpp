@@ -151,8 +151,36 @@ std::string counts_sql(const Plan& p, bool by_unit, MetricGroupBy g) {
          ") src) s GROUP BY GROUPING SETS ((), (g)) HAVING GROUPING(g) = 1 OR (g IS NOT NULL AND sum(n) > 0)";
 }
 
+// Distinct lead DDAs of pending prosecutions over all units, for the whole period and per
+// quarter, from V0013's presence tables: the per-quarter counts as kept, the period's DDAs as
+// those whose pending quarters overlap it (one row per DDA), and partial quarters at the edges
+// from the facts. Same rows as pending_ddas_sql's (GROUPING, key, count).
+std::string pending_ddas_presence_sql(const Plan& p, MetricGroupBy g) {
+  const std::string pending_facts = std::string(" AND stage IN ") + kPendingStages + " AND dda_id <> ''";
+  std::vector<std::string> groups, members;
+  if (p.quarters) {
+    const auto& [qa, qb] = *p.quarters;
+    groups.push_back("SELECT quarter, ddas FROM metric_pending_ddas WHERE ddas > 0 AND quarter >= " + qa +
+                     " AND quarter < " + qb);
+    members.push_back("SELECT dda_id FROM metric_pending_dda_quarters WHERE quarters && daterange(" + qa + ", " + qb +
+                      ")");
+  }
+  for (const auto& [a, b] : p.edges) {
+    const std::string from =
+        " FROM metric_prosecution_facts WHERE period_on >= " + a + " AND period_on <= " + b + pending_facts;
+    groups.push_back("SELECT date_trunc('quarter', period_on)::date, count(DISTINCT dda_id)" + from +
+                     " AND charged_on IS NOT NULL GROUP BY 1");
+    members.push_back("SELECT dda_id" + from);
+  }
+  if (members.empty()) return "SELECT 1, NULL::text, 0::bigint";
+  std::string sql = "SELECT 1, NULL::text, (SELECT count(DISTINCT dda_id) FROM (" + union_of(members) + ") m)";
+  if (g == MetricGroupBy::quarter) sql += " UNION ALL SELECT 0, g::text, n FROM (" + union_of(groups) + ") s(g, n)";
+  return sql;
+}
+
 // Distinct lead DDAs of pending prosecutions, per group (caseload per DDA).
 std::string pending_ddas_sql(const Plan& p, bool by_unit, MetricGroupBy g) {
+  if (!by_unit && (g == MetricGroupBy::none || g == MetricGroupBy::quarter)) return pending_ddas_presence_sql(p, g);
   const Tables t = tables_for(g, by_unit);
   return prm(by_unit) + "SELECT GROUPING(g), g::text, count(DISTINCT dda_id) FILTER (WHERE dda_id <> '') FROM (SELECT " +
          group_expr(g) + " AS g, dda_id FROM (" +

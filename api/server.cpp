@@ -220,13 +220,17 @@ class Session final : public SessionBase {
   }
 
   void dispatch(Request request) {
+    // HEAD is GET without the body (RFC 9110 9.3.2: every general-purpose server supports
+    // both): the GET handler runs, and only its headers are sent.
+    head_ = request.method == "HEAD";
+    if (head_) request.method = "GET";
     auto matched = server_.router.match(request.method, request.path);
     if (std::holds_alternative<NoRoute>(matched))
       return finish("unmatched", request.method, problem(404, "no such resource: " + request.path));
     if (auto* m = std::get_if<MethodNotAllowed>(&matched)) {
       std::string allow;
-      for (const auto& a : m->allowed) allow += (allow.empty() ? "" : ", ") + a;
-      auto r = problem(405, "method " + request.method + " not allowed here");
+      for (const auto& a : m->allowed) allow += (allow.empty() ? "" : ", ") + a + (a == "GET" ? ", HEAD" : "");
+      auto r = problem(405, "method " + std::string(head_ ? "HEAD" : request.method) + " not allowed here");
       r.with_header("Allow", allow);
       return finish("unmatched", request.method, std::move(r));
     }
@@ -254,10 +258,12 @@ class Session final : public SessionBase {
   }
 
   void finish(const std::string& route, const std::string& method, Response response) {
-    server_.metrics.record_request(route, method, response.status, Clock::now() - started_);
+    server_.metrics.record_request(route, head_ ? "HEAD" : method, response.status, Clock::now() - started_);
     ++handled_;
     const bool keep = keep_alive_ && !server_.stopping && handled_ < server_.options.max_requests_per_connection;
-    write(to_beast(response, version_, keep), !keep);
+    auto res = to_beast(response, version_, keep);
+    if (head_) res.body().clear();  // Content-Length stays that of the GET
+    write(std::move(res), !keep);
   }
 
   void reply_and_close(Response response) {
@@ -292,6 +298,7 @@ class Session final : public SessionBase {
   Clock::time_point started_ = Clock::now();
   unsigned version_ = 11;
   bool keep_alive_ = false;
+  bool head_ = false;  // the request being answered is a HEAD
   bool idle_ = false;
   std::size_t handled_ = 0;
 };

@@ -48,6 +48,32 @@ struct Running {
   }
 };
 
+TEST(ServerInProcess, HeadIsGetWithoutTheBody) {
+  Running r({.workers = 1});
+  const auto got = test::http(r.port, "GET", "/slow");
+  const auto head = test::http(r.port, "HEAD", "/slow");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("content-length"), got.header("content-length"));
+  EXPECT_EQ(head.header("content-type"), "application/json");
+  EXPECT_EQ(head.body, "");
+  // On the wire: no body bytes after the headers, and the connection goes on to the next
+  // request (a body sent after a HEAD response would be read as the next response).
+  const std::string wire =
+      test::raw_exchange(r.port,
+                         "HEAD /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /slow HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                         std::chrono::seconds(5));
+  const auto second = wire.find("HTTP/1.1 200", 1);
+  ASSERT_NE(second, std::string::npos) << wire;
+  EXPECT_EQ(wire.substr(second - 4, 4), "\r\n\r\n") << wire;
+  EXPECT_EQ(wire.find(R"({"slow":true})"), wire.rfind(R"({"slow":true})")) << wire;
+  // A route without GET refuses HEAD as well, and Allow says what it takes.
+  const auto post_only = test::http(r.port, "HEAD", "/echo");
+  EXPECT_EQ(post_only.status, 405);
+  EXPECT_EQ(post_only.header("allow"), "POST");
+  EXPECT_EQ(post_only.body, "");
+  EXPECT_EQ(test::http(r.port, "POST", "/slow").header("allow"), "GET, HEAD");
+}
+
 TEST(ServerInProcess, FullQueueAnswers503WithRetryAfter) {
   Running r({.workers = 1, .queue_limit = 0});
   auto busy = std::async(std::launch::async, [&] { return test::http(r.port, "GET", "/slow"); });

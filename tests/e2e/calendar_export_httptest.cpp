@@ -241,6 +241,12 @@ TEST_F(CalendarExport, DdaCalendarPassesThreeReadersAndNamesNoOne) {
   EXPECT_NE(r.header("cache-control").find("max-age="), std::string::npos) << r.header("cache-control");
   EXPECT_NE(r.header("cache-control").find("private"), std::string::npos) << r.header("cache-control");
   EXPECT_FALSE(r.header("etag").empty());
+  // Calendar clients may check with HEAD: the same headers, no body.
+  const auto head = http(port(), "HEAD", sub.path);
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.header("etag"), r.header("etag"));
+  EXPECT_EQ(head.header("content-length"), std::to_string(r.body.size()));
+  EXPECT_EQ(head.body, "");
   const std::string& ics = r.body;
   // dda1 leads case A only: its three hearings, not case B's arraignment.
   EXPECT_EQ(count(ics, "BEGIN:VEVENT"), 3u) << ics;

@@ -17,10 +17,16 @@ constexpr const char* kUserColumns =
 constexpr const char* kInsertUserSql =
     "INSERT INTO users (username, display_name, role, unit, agency_id, password_hash)"
     " VALUES (:username, :display_name, :role, :unit, :agency_id, :password_hash) RETURNING id::text";
-constexpr const char* kSessionColumns =
-    "SELECT token_hash, user_id::text, (extract(epoch FROM created_at) * 1000000)::bigint,"
-    " (extract(epoch FROM last_seen_at) * 1000000)::bigint, (extract(epoch FROM expires_at) * 1000000)::bigint,"
-    " (revoked_at IS NOT NULL)::int, remote_address FROM sessions";
+// A session joined to its user: the session columns (0..6) then the user columns (7..18), in
+// one round trip per authenticated request.
+constexpr const char* kSessionWithUserSql =
+    "SELECT s.token_hash, s.user_id::text, (extract(epoch FROM s.created_at) * 1000000)::bigint,"
+    " (extract(epoch FROM s.last_seen_at) * 1000000)::bigint, (extract(epoch FROM s.expires_at) * 1000000)::bigint,"
+    " (s.revoked_at IS NOT NULL)::int, s.remote_address,"
+    " u.id::text, u.username, u.display_name, u.role, u.unit, u.agency_id, u.active::int, u.password_hash,"
+    " u.totp_secret, u.totp_last_step, u.failed_logins, (u.locked_at IS NOT NULL)::int"
+    " FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = :h";
+constexpr std::size_t kSessionColumnCount = 7;
 // to_timestamp takes seconds as double precision: microseconds survive for centuries.
 constexpr const char* kMicrosToTs = "to_timestamp(CAST(:us AS double precision) / 1000000)";
 
@@ -35,22 +41,37 @@ std::string totp_secret_of(const std::string& stored, const FieldCipher* cipher)
   return std::move(*plain);
 }
 
+// The columns of kUserColumns, from column `at` on.
 template <class Row>
-User read_user(const Row& r, const FieldCipher* cipher) {
+User read_user(const Row& r, const FieldCipher* cipher, std::size_t at = 0) {
   User u;
-  u.id = r.template get<std::string>(0);
-  u.username = r.template get<std::string>(1);
-  u.display_name = r.template get<std::string>(2);
-  u.role = parse_role(r.template get<std::string>(3)).value();
-  u.unit = r.template get<std::string>(4);
-  u.agency_id = r.template get<std::string>(5);
-  u.active = r.template get<int>(6) != 0;
-  u.password_hash = r.template get<std::string>(7);
-  if (r.get_indicator(8) == soci::i_ok) u.totp_secret = totp_secret_of(r.template get<std::string>(8), cipher);
-  if (r.get_indicator(9) == soci::i_ok) u.totp_last_step = r.template get<long long>(9);
-  u.failed_logins = r.template get<int>(10);
-  u.locked = r.template get<int>(11) != 0;
+  u.id = r.template get<std::string>(at + 0);
+  u.username = r.template get<std::string>(at + 1);
+  u.display_name = r.template get<std::string>(at + 2);
+  u.role = parse_role(r.template get<std::string>(at + 3)).value();
+  u.unit = r.template get<std::string>(at + 4);
+  u.agency_id = r.template get<std::string>(at + 5);
+  u.active = r.template get<int>(at + 6) != 0;
+  u.password_hash = r.template get<std::string>(at + 7);
+  if (r.get_indicator(at + 8) == soci::i_ok) u.totp_secret = totp_secret_of(r.template get<std::string>(at + 8), cipher);
+  if (r.get_indicator(at + 9) == soci::i_ok) u.totp_last_step = r.template get<long long>(at + 9);
+  u.failed_logins = r.template get<int>(at + 10);
+  u.locked = r.template get<int>(at + 11) != 0;
   return u;
+}
+
+// The session columns of kSessionWithUserSql (columns 0..6).
+template <class Row>
+SessionRecord read_session(const Row& r) {
+  SessionRecord s;
+  s.token_hash = r.template get<std::string>(0);
+  s.user_id = r.template get<std::string>(1);
+  s.created_at = from_epoch_micros(r.template get<long long>(2));
+  s.last_seen_at = from_epoch_micros(r.template get<long long>(3));
+  s.expires_at = from_epoch_micros(r.template get<long long>(4));
+  s.revoked = r.template get<int>(5) != 0;
+  s.remote_address = r.template get<std::string>(6);
+  return s;
 }
 
 template <class F>
@@ -224,23 +245,13 @@ Status PgIdentityStore::create_session(const SessionRecord& s, std::optional<std
   });
 }
 
-Result<std::optional<SessionRecord>> PgIdentityStore::find_session(const std::string& token_hash) {
+Result<std::optional<SessionWithUser>> PgIdentityStore::find_session_with_user(const std::string& token_hash) {
   auto lease = pool_.acquire();
   if (!lease) return lease.error();
   try {
-    static const std::string text = std::string(kSessionColumns) + " WHERE token_hash = :h";
-    for (const auto& r : exec_prepared(**lease, text.c_str(), {token_hash})) {
-      SessionRecord s;
-      s.token_hash = r.get<std::string>(0);
-      s.user_id = r.get<std::string>(1);
-      s.created_at = from_epoch_micros(r.get<long long>(2));
-      s.last_seen_at = from_epoch_micros(r.get<long long>(3));
-      s.expires_at = from_epoch_micros(r.get<long long>(4));
-      s.revoked = r.get<int>(5) != 0;
-      s.remote_address = r.get<std::string>(6);
-      return std::optional<SessionRecord>(s);
-    }
-    return std::optional<SessionRecord>();
+    for (const auto& r : exec_prepared(**lease, kSessionWithUserSql, {token_hash}))
+      return std::optional<SessionWithUser>(SessionWithUser{read_session(r), read_user(r, cipher_, kSessionColumnCount)});
+    return std::optional<SessionWithUser>();
   } catch (...) {
     return current_exception_to_error();
   }

@@ -25,7 +25,7 @@ class PgIdentityStore final : public IdentityStore {
                                                   const AuditEntry& audit) override;
   [[nodiscard]] Status create_session(const SessionRecord& session, std::optional<std::int64_t> totp_step,
                                       const AuditEntry& audit) override;
-  [[nodiscard]] Result<std::optional<SessionRecord>> find_session(const std::string& token_hash) override;
+  [[nodiscard]] Result<std::optional<SessionWithUser>> find_session_with_user(const std::string& token_hash) override;
   [[nodiscard]] Status touch_session(const std::string& token_hash, TimePoint now) override;
   [[nodiscard]] Status revoke_session(const std::string& token_hash, TimePoint now,
                                       const AuditEntry& audit) override;

@@ -49,6 +49,11 @@ struct SessionRecord {
   std::string remote_address;
 };
 
+struct SessionWithUser {
+  SessionRecord session;
+  User user;
+};
+
 // Who did what to which record, when, from where, with what outcome.
 struct AuditEntry {
   TimePoint at;
@@ -114,7 +119,10 @@ class IdentityStore {
   // Creates the session, resets the failure count and stores the accepted TOTP step.
   [[nodiscard]] virtual Status create_session(const SessionRecord& session, std::optional<std::int64_t> totp_step,
                                               const AuditEntry& audit) = 0;
-  [[nodiscard]] virtual Result<std::optional<SessionRecord>> find_session(const std::string& token_hash) = 0;
+  // The session and its user, read together in one statement: the authentication of every
+  // request (always from the database, never cached, so a revocation or a disabled account
+  // holds on the very next request).
+  [[nodiscard]] virtual Result<std::optional<SessionWithUser>> find_session_with_user(const std::string& token_hash) = 0;
   [[nodiscard]] virtual Status touch_session(const std::string& token_hash, TimePoint now) = 0;
   [[nodiscard]] virtual Status revoke_session(const std::string& token_hash, TimePoint now,
                                               const AuditEntry& audit) = 0;

@@ -125,20 +125,21 @@ Result<Caller> AuthService::authenticate(const api::Request& request, bool allow
   if (!token && allow_cookie) token = cookie_token(request);
   if (!token || token->empty()) return Error::of(ErrorCode::unauthenticated, "sign in first");
   const std::string hash = sha256_hex(*token);
-  auto session = store_.find_session(hash);
-  if (!session) return session.error();
+  // One statement: the session with its user, read afresh on every request (never cached).
+  auto found = store_.find_session_with_user(hash);
+  if (!found) return found.error();
   const TimePoint now = clock_.now();
   const Error expired = Error::of(ErrorCode::unauthenticated, "session expired or revoked; sign in again");
-  if (!*session || (*session)->revoked) return expired;
-  if (now >= (*session)->expires_at || now - (*session)->last_seen_at >= settings_.idle_timeout) return expired;
-  auto user = store_.find_user((*session)->user_id);
-  if (!user) return user.error();
-  if (!*user || !(*user)->active) return expired;
+  if (!*found) return expired;
+  const SessionRecord& session = (*found)->session;
+  if (session.revoked) return expired;
+  if (now >= session.expires_at || now - session.last_seen_at >= settings_.idle_timeout) return expired;
+  if (!(*found)->user.active) return expired;
   // Reads stay (almost) read-only: last-seen moves at most once per touch_interval.
-  if (now - (*session)->last_seen_at >= settings_.touch_interval) {
+  if (now - session.last_seen_at >= settings_.touch_interval) {
     if (auto s = store_.touch_session(hash, now); !s) return s.error();
   }
-  return Caller{std::move(**user), hash, request.remote_address};
+  return Caller{std::move((*found)->user), hash, request.remote_address};
 }
 
 Status AuthService::logout(const Caller& caller) {

@@ -3,6 +3,7 @@
 #include "api/auth/auth_service.hpp"
 
 #include "api/auth/accounts.hpp"
+#include "api/auth/crypto.hpp"
 #include "db/audit_log.hpp"
 #include "db/identity_store.hpp"
 #include "db/migrations.hpp"
@@ -78,6 +79,54 @@ TEST(SessionExpiry, LastSeenIsWrittenAtMostOncePerMinute) {
   h.clock.advance(31s);
   ASSERT_TRUE(h.call(token));
   EXPECT_NE(h.database.query_value("SELECT last_seen_at FROM sessions"), before);
+}
+
+// Authentication reads the session and its user afresh on every request (one statement,
+// nothing cached): a change to either holds on the very next request.
+TEST(SessionChecks, RevokedSessionIsRefusedOnTheNextRequest) {
+  Harness h;
+  const std::string token = h.login();
+  const std::string other = h.login();
+  ASSERT_TRUE(h.call(token));
+  ASSERT_EQ(h.database.query_value("UPDATE sessions SET revoked_at = now() WHERE token_hash = '" +
+                                   sha256_hex(token) + "' RETURNING 1"),
+            "1");
+  auto refused = h.call(token);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::unauthenticated);
+  EXPECT_TRUE(h.call(other));  // only that session
+  EXPECT_FALSE(h.call("not-a-token"));
+}
+
+TEST(SessionChecks, DisabledUsersLiveSessionIsRefusedOnTheNextRequest) {
+  Harness h;
+  const std::string token = h.login();
+  ASSERT_TRUE(h.call(token));
+  // Deactivated without revoking the session: the user's own state refuses it.
+  ASSERT_EQ(h.database.query_value("UPDATE users SET active = false WHERE username = 'clerk' RETURNING 1"), "1");
+  auto refused = h.call(token);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code, ErrorCode::unauthenticated);
+  EXPECT_EQ(h.database.query_value("SELECT count(*) FROM sessions WHERE revoked_at IS NULL"), "1");
+}
+
+TEST(SessionChecks, CallerCarriesTheUsersCurrentRoleAndUnit) {
+  Harness h;
+  const std::string token = h.login();
+  auto before = h.call(token);
+  ASSERT_TRUE(before);
+  EXPECT_EQ(before->user.username, "clerk");
+  EXPECT_EQ(before->user.role, Role::dda);
+  EXPECT_EQ(before->user.unit, "ht");
+  EXPECT_EQ(before->token_hash, sha256_hex(token));
+  ASSERT_EQ(h.database.query_value("UPDATE users SET role = 'supervisor', unit = 'sx' WHERE username = 'clerk'"
+                                   " RETURNING 1"),
+            "1");
+  auto after = h.call(token);
+  ASSERT_TRUE(after);
+  EXPECT_EQ(after->user.role, Role::supervisor);
+  EXPECT_EQ(after->user.unit, "sx");
+  EXPECT_EQ(after->user.id, before->user.id);
 }
 
 TEST(Lockout, FailuresOutsideTheWindowStartANewCount) {

@@ -11,6 +11,8 @@
 #include <soci/soci.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <stdexcept>
 
 namespace heat::db {
 namespace {
@@ -58,14 +60,17 @@ constexpr const char* kProsecutionSelect =
     "SELECT p.id::text, p.case_id::text, pe.id::text, pe.name, pe.dob::text, array_to_json(pe.aliases)::text,"
     " p.stage, p.custody, p.warrant, p.indicted::int, p.time_waived::int, p.trial_date::text,"
     " p.next_appearance::text, p.version, c.unit, COALESCE(c.lead_dda_id::text, ''),"
-    " COALESCE((SELECT json_agg(a.user_id::text ORDER BY a.user_id) FROM case_assignments a"
-    " WHERE a.case_id = c.id)::text, '[]')"
+    // The two lists are put in order here, not by PostgreSQL: an ORDER BY would add a sort to
+    // every execution of the hottest read (load_prosecution sorts them).
+    " array_to_json(ARRAY(SELECT a.user_id::text FROM case_assignments a WHERE a.case_id = c.id))::text,"
+    // The charges in the same statement (one round trip, one snapshot): one JSON array per
+    // charge, its ordinal first, then its values as text as they would be read as columns.
+    " array_to_json(ARRAY(SELECT json_build_array(ch.ordinal, ch.id::text, ch.statute, ch.count, ch.enhancements,"
+    " ch.filed_on::text, ch.offense_date::text, ch.disposition, ch.disposition_date::text, ch.sentence)"
+    " FROM charges ch WHERE ch.prosecution_id = p.id))::text"
     " FROM prosecutions p JOIN persons pe ON pe.id = p.person_id JOIN cases c ON c.id = p.case_id"
     " WHERE p.id = :id::uuid";
 constexpr const char* kLockProsecutionSql = "SELECT version FROM prosecutions WHERE id = :id::uuid FOR UPDATE";
-constexpr const char* kChargesSql =
-    "SELECT id::text, statute, count, array_to_json(enhancements)::text, filed_on::text, offense_date::text,"
-    " disposition, disposition_date::text, sentence FROM charges WHERE prosecution_id = :id::uuid ORDER BY ordinal";
 constexpr const char* kInsertPersonSql =
     "INSERT INTO persons (name, dob, aliases, created_at) VALUES (:name, NULLIF(:dob, '')::date,"
     " ARRAY(SELECT json_array_elements_text(CAST(:aliases AS json))),"
@@ -171,21 +176,42 @@ std::optional<Case> load_case(soci::session& sql, const std::string& id) {
   return std::nullopt;
 }
 
-std::vector<Charge> load_charges(soci::session& sql, const std::string& prosecution_id) {
-  std::vector<Charge> out;
-  for (const auto& r : exec_prepared(sql, kChargesSql, {prosecution_id})) {
+// The charges column of kProsecutionSelect: [[ordinal, id, statute, count, [enhancements],
+// filed_on, offense_date, disposition, disposition_date, sentence], ...] in any order; returned
+// in the order they were filed (ordinal).
+std::optional<std::chrono::sys_days> json_date(const json::value& v) {
+  if (!v.is_string()) return std::nullopt;
+  auto d = parse_date(std::string(v.get_string()), "date");
+  if (!d) return std::nullopt;
+  return *d;
+}
+
+std::vector<Charge> read_charges(const std::string& json_text) {
+  const json::value parsed = json::parse(json_text);
+  const json::array& rows = parsed.as_array();
+  std::vector<std::pair<std::int64_t, Charge>> numbered;
+  numbered.reserve(rows.size());
+  for (const json::value& row : rows) {
+    const json::array& a = row.as_array();
+    if (a.size() != 10) throw std::runtime_error("charges: unexpected row shape");
     Charge c;
-    c.id = r.get<std::string>(0);
-    c.statute = r.get<std::string>(1);
-    c.count = r.get<int>(2);
-    c.enhancements = string_array(r.get<std::string>(3));
-    c.filed_on = date_column(r, 4);
-    c.offense_date = date_column(r, 5);
-    c.disposition = parse_disposition(r.get<std::string>(6)).value();
-    c.disposition_date = date_column(r, 7);
-    if (r.get_indicator(8) == soci::i_ok) c.sentence = r.get<std::string>(8);
-    out.push_back(std::move(c));
+    c.id = std::string(a[1].as_string());
+    c.statute = std::string(a[2].as_string());
+    c.count = static_cast<int>(a[3].to_number<std::int64_t>());
+    if (a[4].is_array())
+      for (const json::value& e : a[4].get_array())
+        if (e.is_string()) c.enhancements.emplace_back(e.get_string());
+    c.filed_on = json_date(a[5]);
+    c.offense_date = json_date(a[6]);
+    c.disposition = parse_disposition(std::string(a[7].as_string())).value();
+    c.disposition_date = json_date(a[8]);
+    if (a[9].is_string()) c.sentence = std::string(a[9].get_string());
+    numbered.emplace_back(a[0].to_number<std::int64_t>(), std::move(c));
   }
+  std::sort(numbered.begin(), numbered.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::vector<Charge> out;
+  out.reserve(numbered.size());
+  for (auto& [ordinal, c] : numbered) out.push_back(std::move(c));
   return out;
 }
 
@@ -209,11 +235,13 @@ std::optional<ProsecutionRecord> load_prosecution(soci::session& sql, const std:
     p.version = r.get<int>(13);
     p.access.unit = r.get<std::string>(14);
     p.access.lead_dda_id = r.get<std::string>(15);
+    // Canonical UUID text sorts as the uuids do (fixed width, lower-case hex).
     p.access.assigned_dda_ids = string_array(r.get<std::string>(16));
+    std::sort(p.access.assigned_dda_ids.begin(), p.access.assigned_dda_ids.end());
+    p.snapshot.charges = read_charges(r.get<std::string>(17));
     out = std::move(p);
     break;
   }
-  if (out) out->snapshot.charges = load_charges(sql, out->id);
   return out;
 }
 

@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cstdint>
 #include <random>
 #include <set>
 #include <thread>
@@ -521,6 +522,63 @@ TEST_F(CasesTest, EveryEventNameIsAcceptedSomewhere) {
     auto v = lifecycle::verify_projection(store, id);
     EXPECT_TRUE(v) << v.error().message;
   }
+}
+
+// A prosecution is read with its charges in one statement: every field as filed or updated,
+// in filing order even when a count's row was rewritten after the others. The database here
+// plans without index scans, so rows come in table order and only the ordinal puts them right.
+TEST(ProsecutionRead, ShowsEveryChargeInFilingOrderWhateverThePlan) {
+  TestDatabase database;
+  migrate(database);
+  add_one_user_per_role(database);
+  database.exec("ALTER DATABASE " + database.name() + " SET enable_indexscan = off");
+  database.exec("ALTER DATABASE " + database.name() + " SET enable_bitmapscan = off");
+  ServerProcess server(database.url());
+  const auto dda = bearer(login(server.port(), "dda1"));
+  auto created = http(server.port(), "POST", "/api/v1/cases",
+                      R"({"da_number":"HT-2026-000161","title":"People v. Okafor","unit":"ht",)"
+                      R"("referring_agency":"Oakland PD","referral_date":"2026-01-15"})",
+                      dda);
+  ASSERT_EQ(created.status, 201) << created.body;
+  auto prosecution = http(server.port(), "POST", "/api/v1/cases/" + str(obj(created).at("id")) + "/prosecutions",
+                          R"({"person":{"name":"Rae Okafor"}})", dda);
+  ASSERT_EQ(prosecution.status, 201) << prosecution.body;
+  const std::string pid = str(obj(prosecution).at("id"));
+  std::vector<json::object> filed;
+  std::int64_t version = 0;
+  for (const char* body :
+       {R"J({"statute":"PC 236.1(c)(1)","enhancements":["PC 236.4(b)","PC 236.4(c)"],"filed_on":"2026-02-01","offense_date":"2026-01-10"})J",
+        R"J({"statute":"PC 266h(a)","count":2,"filed_on":"2026-02-02"})J",
+        R"J({"statute":"PC 236.1(a)","filed_on":"2026-02-03"})J"}) {
+    auto r = http(server.port(), "POST", "/api/v1/prosecutions/" + pid + "/charges", body, dda);
+    ASSERT_EQ(r.status, 201) << r.body;
+    filed.push_back(obj(r));
+    version = filed.back().at("version").as_int64();  // the prosecution's, beside the count
+    filed.back().erase("version");
+  }
+  // Rewriting the first count puts its row after the others in the table.
+  auto headers = dda;
+  headers["If-Match"] = "\"" + std::to_string(version) + "\"";
+  auto patched = http(server.port(), "PATCH", "/api/v1/charges/" + str(filed[0].at("id")),
+                      R"({"disposition":"dismissed","disposition_date":"2026-03-01","sentence":{"note":"o'clock \"quoted\" \u00e9"}})",
+                      headers);
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  ASSERT_EQ(database.query_value("SELECT ordinal FROM charges ORDER BY ctid DESC LIMIT 1"), "1");
+  json::object first = obj(patched);
+  first.erase("version");
+  auto read = http(server.port(), "GET", "/api/v1/prosecutions/" + pid, "", dda);
+  ASSERT_EQ(read.status, 200) << read.body;
+  const json::array charges = obj(read).at("charges").as_array();
+  ASSERT_EQ(charges.size(), 3u);
+  EXPECT_EQ(json::serialize(charges[0]), json::serialize(first));
+  EXPECT_EQ(json::serialize(charges[1]), json::serialize(filed[1]));
+  EXPECT_EQ(json::serialize(charges[2]), json::serialize(filed[2]));
+  EXPECT_EQ(charges[0].at("enhancements"), (json::array{"PC 236.4(b)", "PC 236.4(c)"}));
+  EXPECT_EQ(charges[0].at("disposition_date"), "2026-03-01");
+  EXPECT_EQ(charges[0].at("sentence").at("note"), "o'clock \"quoted\" \u00e9");
+  EXPECT_EQ(charges[1].at("count"), 2);
+  EXPECT_TRUE(charges[2].at("offense_date").is_null());
+  EXPECT_TRUE(charges[2].at("sentence").is_null());
 }
 
 }  // namespace

@@ -58,7 +58,7 @@ TEST_F(ServeTest, UnknownRouteIsProblemJson404) {
 TEST_F(ServeTest, WrongMethodIs405WithAllow) {
   auto r = http(server_->port(), "POST", "/healthz", "{}");
   EXPECT_EQ(r.status, 405);
-  EXPECT_EQ(r.header("allow"), "GET");
+  EXPECT_EQ(r.header("allow"), "GET, HEAD");  // HEAD is allowed wherever GET is (7941bcb)
   EXPECT_EQ(r.header("content-type"), "application/problem+json");
 }
 

@@ -1,6 +1,7 @@
 #include "db/case_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/json_text.hpp"
 #include "db/idempotency.hpp"
 #include "db/deadline_store.hpp"
 #include "db/identity_store.hpp"
@@ -127,22 +128,6 @@ constexpr const char* kFindKeySql =
 
 // ---------------------------------------------------------------------------------------
 // Reading rows
-
-std::vector<std::string> string_array(const std::string& json_text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  json::value v = json::parse(json_text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.as_array())
-    if (e.is_string()) out.emplace_back(e.as_string());
-  return out;
-}
-
-std::string json_array_text(const std::vector<std::string>& values) {
-  json::array a;
-  for (const auto& v : values) a.emplace_back(v);
-  return json::serialize(a);
-}
 
 std::optional<std::chrono::sys_days> date_column(const PreparedRow& r, std::size_t i) {
   if (r.get_indicator(i) != soci::i_ok) return std::nullopt;

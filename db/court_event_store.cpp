@@ -1,6 +1,7 @@
 #include "db/court_event_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/json_text.hpp"
 #include "db/idempotency.hpp"
 #include "db/deadline_store.hpp"
 #include "db/errors.hpp"
@@ -161,16 +162,6 @@ std::string actor_of(const AuditEntry& a) { return is_uuid(a.actor_id) ? a.actor
 std::optional<TimePoint> micros(const soci::row& r, std::size_t i) {
   if (r.get_indicator(i) != soci::i_ok) return std::nullopt;
   return from_epoch_micros(r.get<long long>(i));
-}
-
-std::vector<std::string> string_array(const std::string& json_text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  json::value v = json::parse(json_text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.as_array())
-    if (e.is_string()) out.emplace_back(e.as_string());
-  return out;
 }
 
 // A PostgreSQL array literal ("{"a","b"}") of arbitrary strings.

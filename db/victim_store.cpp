@@ -1,6 +1,7 @@
 #include "db/victim_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/json_text.hpp"
 #include "db/idempotency.hpp"
 #include "db/errors.hpp"
 #include "db/identity_store.hpp"
@@ -106,16 +107,6 @@ constexpr const char* kNotificationColumns =
 // Helpers
 
 Error not_found(const char* what) { return Error::of(ErrorCode::not_found, std::string("no such ") + what); }
-
-std::vector<std::string> string_array(const std::string& json_text) {
-  std::vector<std::string> out;
-  boost::system::error_code ec;
-  json::value v = json::parse(json_text, ec);
-  if (ec || !v.is_array()) return out;
-  for (const auto& e : v.as_array())
-    if (e.is_string()) out.emplace_back(e.as_string());
-  return out;
-}
 
 std::optional<std::string> text_column(const soci::row& r, std::size_t i) {
   if (r.get_indicator(i) != soci::i_ok) return std::nullopt;
@@ -580,12 +571,6 @@ Result<std::vector<RightsEntry>> PgVictimStore::rights_entries(const std::string
 
 namespace {
 
-std::string json_text(const std::vector<std::string>& values) {
-  json::array a;
-  for (const auto& v : values) a.emplace_back(v);
-  return json::serialize(a);
-}
-
 constexpr const char* kReviewColumns =
     "SELECT id::text, victim_id::text, meeting_date::text, agencies_present, whereabouts_known::int,"
     " safe_and_stable::int, receiving_services::int, point_of_contact, risk_level, next_steps, next_review_on::text,"
@@ -625,7 +610,7 @@ Result<Agency> PgVictimStore::create_agency(const Agency& agency, const AuditEnt
     return idempotent_write(sql, idem, audit.at, [&]() -> Result<Agency> {
       std::vector<std::string> scope;
       for (Field f : agency.mou_scope) scope.emplace_back(to_string(f));
-      const std::string scope_text = json_text(scope);
+      const std::string scope_text = json_array_text(scope);
       const long long us = to_epoch_micros(audit.at);
       std::string id;
       sql << "INSERT INTO agencies (name, mou_scope, created_at) VALUES (:name,"
@@ -721,7 +706,7 @@ Result<MdtReview> PgVictimStore::add_review(const MdtReview& review, const Audit
       sql << kLockVictimSql, soci::use(review.victim_id, "id"), soci::into(unit);
       if (!sql.got_data()) return not_found("victim");
       const std::string date = format_date(review.meeting_date);
-      const std::string present = json_text(review.agencies_present);
+      const std::string present = json_array_text(review.agencies_present);
       const int where = review.whereabouts_known ? 1 : 0, safe = review.safe_and_stable ? 1 : 0,
                 services = review.receiving_services ? 1 : 0;
       const std::string next = review.next_review_on ? format_date(*review.next_review_on) : std::string();

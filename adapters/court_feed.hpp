@@ -34,7 +34,8 @@ inline constexpr std::size_t kMaxFeedBytes = std::size_t{64} * 1024 * 1024;
 // The hearing kinds of API.md ("court-events": kind), spelled as there.
 enum class HearingKind { arraignment, preliminary_hearing, readiness, trial, sentencing, restitution, motion, other };
 
-enum class HearingStatus { scheduled, cancelled };
+// held: the court reports the hearing took place.
+enum class HearingStatus { scheduled, cancelled, held };
 
 [[nodiscard]] constexpr std::string_view to_string(HearingKind k) {
   switch (k) {
@@ -51,7 +52,12 @@ enum class HearingStatus { scheduled, cancelled };
 }
 
 [[nodiscard]] constexpr std::string_view to_string(HearingStatus s) {
-  return s == HearingStatus::cancelled ? "cancelled" : "scheduled";
+  switch (s) {
+    case HearingStatus::scheduled: return "scheduled";
+    case HearingStatus::cancelled: return "cancelled";
+    case HearingStatus::held: return "held";
+  }
+  return "scheduled";
 }
 
 // The exact API spelling back to the enum ("preliminary_hearing"); nullopt for anything else.
@@ -319,9 +325,10 @@ namespace detail {
 }
 
 // A court's status wording. Cancel(l)ed, Vacated, Off Calendar (OTC), Dropped, Stricken,
-// Withdrawn → cancelled; anything else → scheduled. `plain` is true for wording that says
-// no more than "scheduled" (empty, Scheduled, Set, Active, Calendared, Confirmed, Open,
-// New); other wording ("Continued", "Held") is worth keeping as the record's note.
+// Withdrawn → cancelled; Held, Heard, Completed, Concluded → held (it took place); anything
+// else → scheduled. `plain` is true for wording that says no more than "scheduled" (empty,
+// Scheduled, Set, Active, Calendared, Confirmed, Open, New); other wording ("Continued",
+// "Heard and submitted") is worth keeping as the record's note.
 struct StatusReading {
   HearingStatus status = HearingStatus::scheduled;
   bool plain = true;
@@ -334,6 +341,8 @@ struct StatusReading {
       starts("stricken") || starts("withdrawn")) {
     return {HearingStatus::cancelled, false};
   }
+  // Not "Held over" (put off to a later day) or "Held to answer" (a holding order, not a status).
+  if (k == "held" || starts("heard") || starts("complete") || starts("concluded")) return {HearingStatus::held, false};
   constexpr std::array<std::string_view, 8> kPlain{"", "scheduled", "set", "active", "calendared", "confirmed", "open",
                                                    "new"};
   for (std::string_view p : kPlain) {

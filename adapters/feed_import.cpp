@@ -65,6 +65,7 @@ IncomingHearing to_incoming(const HearingRecord& r) {
   h.department = r.department;
   h.judge = r.judge;
   h.cancelled = r.status == HearingStatus::cancelled;
+  h.held = r.status == HearingStatus::held;
   h.cancel_reason = r.cancel_reason;
   h.note = r.note;
   h.line = r.line;

@@ -834,7 +834,7 @@ Result<HearingRecord> CalendarReader::build(const Candidate& c, EventTimes* time
     const std::string text = props.text(map.status);
     if (!text.empty()) {
       const StatusReading s = hearing_status_from_text(text);
-      if (s.status == HearingStatus::cancelled) r.status = HearingStatus::cancelled;
+      if (s.status != HearingStatus::scheduled && r.status != HearingStatus::cancelled) r.status = s.status;
       if (!s.plain) r.note = text;
     }
   }

@@ -58,7 +58,7 @@ HearingState state_of(const IncomingHearing& r, const std::string& key) {
   s.department = r.department;
   s.judge = r.judge;
   s.docket = r.docket;
-  s.status = r.cancelled ? CourtEventStatus::cancelled : CourtEventStatus::scheduled;
+  s.status = r.cancelled ? CourtEventStatus::cancelled : r.held ? CourtEventStatus::held : CourtEventStatus::scheduled;
   s.cancel_reason = r.cancel_reason;
   s.source_sequence = r.sequence;
   s.source_key = key;
@@ -148,6 +148,7 @@ std::string to_json_text(const IncomingHearing& h) {
   o["department"] = h.department;
   o["judge"] = h.judge;
   o["cancelled"] = h.cancelled;
+  o["held"] = h.held;
   o["cancel_reason"] = h.cancel_reason;
   o["note"] = h.note;
   if (h.line) o["line"] = static_cast<std::uint64_t>(*h.line);
@@ -179,6 +180,7 @@ Result<IncomingHearing> incoming_hearing_from_json(std::string_view text) {
   h.department = string_field(o, "department");
   h.judge = string_field(o, "judge");
   if (const auto* b = o.if_contains("cancelled"); b != nullptr && b->is_bool()) h.cancelled = b->as_bool();
+  if (const auto* b = o.if_contains("held"); b != nullptr && b->is_bool()) h.held = b->as_bool();
   h.cancel_reason = string_field(o, "cancel_reason");
   h.note = string_field(o, "note");
   if (const auto* l = o.if_contains("line"); l != nullptr) {
@@ -264,9 +266,15 @@ bool PlannedChange::moves_deadlines() const {
 
 const char* notification_kind(const PlannedChange& c) {
   switch (c.action) {
-    case PlanAction::create: return c.after.status == CourtEventStatus::cancelled ? "" : "hearing_scheduled";
-    case PlanAction::reinstate: return "hearing_scheduled";
+    case PlanAction::create:
+      return c.after.status == CourtEventStatus::cancelled || c.after.status == CourtEventStatus::held
+                 ? ""
+                 : "hearing_scheduled";
+    case PlanAction::reinstate: return c.after.status == CourtEventStatus::held ? "" : "hearing_scheduled";
     case PlanAction::update:
+      // A hearing that took place changes nobody's plans.
+      if (c.changed_fields == std::vector<std::string>{"status"}) return "";
+      return "hearing_changed";
     case PlanAction::continue_: return "hearing_changed";
     case PlanAction::cancel: return "hearing_cancelled";
   }
@@ -365,7 +373,7 @@ ReconcilePlan reconcile(const ReconcileInput& in) {
       c.case_id = case_of(i);
       c.after = state_of(r, keys[i]);
       if (!r.cancelled && r.moved()) {
-        c.after.status = CourtEventStatus::continued;
+        if (!r.held) c.after.status = CourtEventStatus::continued;
         c.old_starts_at = r.recurrence_id;
       }
       c.change = CourtEventChangeKind::created;
@@ -399,14 +407,14 @@ ReconcilePlan reconcile(const ReconcileInput& in) {
     } else if (e.status == CourtEventStatus::cancelled) {
       c.action = PlanAction::reinstate;
       c.change = moved ? CourtEventChangeKind::continued : CourtEventChangeKind::updated;
-      c.after.status = moved ? CourtEventStatus::continued : CourtEventStatus::scheduled;
+      c.after.status = r.held ? CourtEventStatus::held : moved ? CourtEventStatus::continued : CourtEventStatus::scheduled;
       c.after.cancel_reason.clear();
       if (moved) c.old_starts_at = e.starts_at;
       c.reason = "set again by the court";
     } else if (moved) {
       c.action = PlanAction::continue_;
       c.change = CourtEventChangeKind::continued;
-      c.after.status = CourtEventStatus::continued;
+      c.after.status = r.held ? CourtEventStatus::held : CourtEventStatus::continued;
       c.old_starts_at = e.starts_at;
       c.reason = !r.note.empty() ? r.note
                  : paired[i]     ? "continued: a new date for the same docket and hearing kind"
@@ -419,16 +427,20 @@ ReconcilePlan reconcile(const ReconcileInput& in) {
       if (r.department != e.department) fields.emplace_back("department");
       if (r.judge != e.judge) fields.emplace_back("judge");
       if (r.docket != e.docket) fields.emplace_back("docket");
+      // Held is final: a later file that no longer says so does not make it scheduled again.
+      const bool now_held = r.held && e.status != CourtEventStatus::held;
+      if (now_held) fields.emplace_back("status");
       if (fields.empty()) {
         ++plan.unchanged;
         continue;
       }
       c.action = PlanAction::update;
       c.change = CourtEventChangeKind::updated;
-      c.after.status = e.status;  // scheduled, continued or held, as it was
+      c.after.status = now_held ? CourtEventStatus::held : e.status;  // else scheduled, continued or held, as it was
       std::string list;
       for (const auto& f : fields) list += (list.empty() ? "" : ", ") + f;
-      c.reason = "changed by the court: " + list;
+      c.reason = fields.size() == 1 && now_held ? "held: " + (r.note.empty() ? std::string("as the court reports") : r.note)
+                                                : "changed by the court: " + list;
       c.changed_fields = std::move(fields);
     }
     plan.changes.push_back(std::move(c));

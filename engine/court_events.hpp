@@ -125,6 +125,7 @@ struct IncomingHearing {
   std::string department;
   std::string judge;
   bool cancelled = false;
+  bool held = false;  // the court reports it took place ("Held", "Heard", "Completed")
   std::string cancel_reason;
   std::string note;  // the court's status wording beyond "scheduled" ("Continued")
   std::optional<std::size_t> line;  // CSV line

@@ -96,9 +96,10 @@ TEST(HearingKind, StringMappingRoundTrips) {
   EXPECT_EQ(hearing_kind_from_string("Preliminary Hearing"), std::nullopt);
   EXPECT_EQ(to_string(HearingStatus::scheduled), "scheduled");
   EXPECT_EQ(to_string(HearingStatus::cancelled), "cancelled");
+  EXPECT_EQ(to_string(HearingStatus::held), "held");
 }
 
-TEST(HearingStatusFromText, CancelledWordingAndNotes) {
+TEST(HearingStatusFromText, CancelledHeldWordingAndNotes) {
   struct Row {
     std::string text;
     HearingStatus status;
@@ -116,7 +117,13 @@ TEST(HearingStatusFromText, CancelledWordingAndNotes) {
       {"OTC", HearingStatus::cancelled, false},
       {"Dropped", HearingStatus::cancelled, false},
       {"Continued", HearingStatus::scheduled, false},
-      {"Held", HearingStatus::scheduled, false},
+      {"Held", HearingStatus::held, false},
+      {"HEARD", HearingStatus::held, false},
+      {"Heard and Submitted", HearingStatus::held, false},
+      {"Completed", HearingStatus::held, false},
+      {"Concluded", HearingStatus::held, false},
+      {"Held Over", HearingStatus::scheduled, false},
+      {"Held to Answer", HearingStatus::scheduled, false},
   };
   for (const Row& r : rows) {
     const StatusReading s = hearing_status_from_text(r.text);

@@ -781,6 +781,16 @@ TEST(IcalParser, FeedMappingNamesTheProperties) {
   EXPECT_EQ(r2->records.at(0).docket, "");
   EXPECT_EQ(r2->records.at(0).kind, HearingKind::other);
   EXPECT_EQ(r2->records.at(0).source_uid, "b");
+
+  // The mapped status may say the hearing was held; a STATUS:CANCELLED still wins.
+  const auto held = parse_ical(one_event({"UID:c", "DTSTART:20260504T153000Z", "X-SC-STATUS:Heard"}), kYear2026, opts);
+  ASSERT_TRUE(held.has_value());
+  EXPECT_EQ(held->records.at(0).status, HearingStatus::held);
+  EXPECT_EQ(held->records.at(0).note, "Heard");
+  const auto both = parse_ical(one_event({"UID:d", "DTSTART:20260504T153000Z", "STATUS:CANCELLED", "X-SC-STATUS:Held"}),
+                               kYear2026, opts);
+  ASSERT_TRUE(both.has_value());
+  EXPECT_EQ(both->records.at(0).status, HearingStatus::cancelled);
 }
 
 // --- Seeds for tools/fuzz --------------------------------------------------------------------

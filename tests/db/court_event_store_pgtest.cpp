@@ -483,6 +483,26 @@ TEST_F(CourtEventStoreTest, CsvFeedWithoutHearingIdsPairsAContinuance) {
   EXPECT_EQ(again->created + again->updated + again->cancelled, 0);
   EXPECT_EQ(again->unchanged, 4);
   EXPECT_EQ(q("SELECT count(*) FROM notifications"), notes);
+
+  // The day after the readiness conference the court reports it held: held, with the court's
+  // word in its history, no alert, and the rest of the calendar as it was.
+  std::string day3 = kCsvDay2;
+  const std::string scheduled = "Trial Readiness Conference,12,\"Alvarez, M.\",Scheduled,";
+  day3.replace(day3.find(scheduled), scheduled.size(), "Trial Readiness Conference,12,\"Alvarez, M.\",Held,");
+  auto held = import(f, day3, utc(2026, 4, 22, 17));
+  ASSERT_TRUE(held) << held.error().message;
+  EXPECT_EQ(held->updated, 1);
+  EXPECT_EQ(held->created + held->cancelled, 0);
+  EXPECT_EQ(q("SELECT status FROM court_events WHERE feed_id = '" + f.id + "' AND kind = 'readiness'"), "held");
+  EXPECT_EQ(q("SELECT c.reason FROM court_event_changes c JOIN court_events e ON e.id = c.event_id"
+              " WHERE e.kind = 'readiness' ORDER BY c.sequence DESC LIMIT 1"),
+            "held: Held");
+  EXPECT_EQ(q("SELECT count(*) FROM notifications"), notes);
+  // A later file that says Scheduled again does not undo it.
+  auto later = import(f, kCsvDay2, utc(2026, 4, 23, 17));
+  ASSERT_TRUE(later) << later.error().message;
+  EXPECT_EQ(later->updated + later->created + later->cancelled, 0);
+  EXPECT_EQ(q("SELECT status FROM court_events WHERE feed_id = '" + f.id + "' AND kind = 'readiness'"), "held");
 }
 
 TEST_F(CourtEventStoreTest, UnmatchedRecordMatchedByHandIsRemembered) {

@@ -91,6 +91,7 @@ TEST(IncomingHearingJson, RoundTrips) {
   h.ends_at = utc(2026, 3, 16, 16);
   h.sequence = 4;
   h.cancelled = true;
+  h.held = true;
   h.cancel_reason = "Vacated";
   h.note = "Off calendar";
   h.line = 17;
@@ -375,6 +376,44 @@ TEST(Reconcile, ARecordFirstSeenCancelledIsKeptWithoutAnAlert) {
   EXPECT_EQ(plan.changes[0].action, PlanAction::create);
   EXPECT_EQ(plan.changes[0].after.status, CourtEventStatus::cancelled);
   EXPECT_STREQ(notification_kind(plan.changes[0]), "");
+}
+
+TEST(Reconcile, AHearingTheCourtReportsHeldIsHeldForGood) {
+  const auto before = hearing("A", utc(2026, 2, 27, 17));  // last Friday
+  auto after = before;
+  after.held = true;
+  after.note = "Heard and submitted";
+  auto plan = run({stored("e1", before)}, {after});
+  ASSERT_EQ(plan.changes.size(), 1u);
+  const PlannedChange& c = plan.changes[0];
+  EXPECT_EQ(c.action, PlanAction::update);
+  EXPECT_EQ(c.after.status, CourtEventStatus::held);
+  EXPECT_EQ(c.changed_fields, std::vector<std::string>{"status"});
+  EXPECT_EQ(c.reason, "held: Heard and submitted");
+  EXPECT_STREQ(notification_kind(c), "");  // it changes nobody's plans
+  EXPECT_FALSE(c.moves_deadlines());
+  // Reported held again, or no longer said to be: nothing changes.
+  EXPECT_TRUE(run({stored("e1", after, CourtEventStatus::held)}, {after}).changes.empty());
+  EXPECT_TRUE(run({stored("e1", after, CourtEventStatus::held)}, {before}).changes.empty());
+  // Held with another field changed: both, and the alert of a change.
+  auto moved_dept = after;
+  moved_dept.department = "Dept. 9";
+  auto both = run({stored("e1", before)}, {moved_dept});
+  ASSERT_EQ(both.changes.size(), 1u);
+  EXPECT_EQ(both.changes[0].after.status, CourtEventStatus::held);
+  EXPECT_EQ(both.changes[0].changed_fields, (std::vector<std::string>{"department", "status"}));
+  EXPECT_STREQ(notification_kind(both.changes[0]), "hearing_changed");
+  // First seen held (an old calendar imported late): kept as held, without an alert.
+  auto created = run({}, {after});
+  ASSERT_EQ(created.changes.size(), 1u);
+  EXPECT_EQ(created.changes[0].action, PlanAction::create);
+  EXPECT_EQ(created.changes[0].after.status, CourtEventStatus::held);
+  EXPECT_STREQ(notification_kind(created.changes[0]), "");
+  // A cancelled hearing the court then reports held was held.
+  auto reinstated = run({stored("e1", before, CourtEventStatus::cancelled)}, {after});
+  ASSERT_EQ(reinstated.changes.size(), 1u);
+  EXPECT_EQ(reinstated.changes[0].after.status, CourtEventStatus::held);
+  EXPECT_STREQ(notification_kind(reinstated.changes[0]), "");
 }
 
 TEST(Reconcile, AStoredHearingIsMatchedEvenWhenItsDocketNoLongerMatchesACase) {

@@ -25,8 +25,10 @@ constexpr const char* kGiven[] = {"Aaliyah", "Destiny", "Maya",    "Jasmine", "B
 constexpr const char* kGivenMale[] = {"Jordan", "Mateo", "Isaiah", "Elijah"};
 constexpr const char* kFamily[] = {"Brooks", "Santos", "Nguyen", "Coleman", "Herrera", "Price", "Tran",
                                    "Washington", "Morales", "Lee", "Jenkins", "Flores", "Carter", "Vega"};
-constexpr const char* kRace[] = {"Black", "Latina/o", "Black", "Asian", "White", "Multiracial", "Pacific Islander",
-                                 "Black", "Latina/o"};
+// The labels of demo_metrics.cpp's kRaces, so the dashboard's race groups do not split one
+// group under two names.
+constexpr const char* kRace[] = {"Black", "Hispanic or Latino", "Black", "Asian", "White", "Multiracial",
+                                 "Pacific Islander", "Black", "Hispanic or Latino"};
 struct Residence {
   const char* city;
   const char* county;

@@ -161,9 +161,7 @@ std::optional<Case> load_case(soci::session& sql, const std::string& id) {
   return std::nullopt;
 }
 
-// The charges column of kProsecutionSelect: [[ordinal, id, statute, count, [enhancements],
-// filed_on, offense_date, disposition, disposition_date, sentence], ...] in any order; returned
-// in the order they were filed (ordinal).
+// A date written as text in a JSON value (null or anything else: none).
 std::optional<std::chrono::sys_days> json_date(const json::value& v) {
   if (!v.is_string()) return std::nullopt;
   auto d = parse_date(std::string(v.get_string()), "date");
@@ -171,6 +169,9 @@ std::optional<std::chrono::sys_days> json_date(const json::value& v) {
   return *d;
 }
 
+// The charges column of kProsecutionSelect: [[ordinal, id, statute, count, [enhancements],
+// filed_on, offense_date, disposition, disposition_date, sentence], ...] in any order; returned
+// in the order they were filed (ordinal).
 std::vector<Charge> read_charges(const std::string& json_text) {
   const json::value parsed = json::parse(json_text);
   const json::array& rows = parsed.as_array();

@@ -120,8 +120,9 @@ class IdentityStore {
   [[nodiscard]] virtual Status create_session(const SessionRecord& session, std::optional<std::int64_t> totp_step,
                                               const AuditEntry& audit) = 0;
   // The session and its user, read together in one statement: the authentication of every
-  // request (always from the database, never cached, so a revocation or a disabled account
-  // holds on the very next request).
+  // request. The server keeps the answer for a few seconds through CachingIdentityStore
+  // (engine/session_cache.hpp), which every change reaches at once, so a revocation or a
+  // disabled account still holds on the very next request.
   [[nodiscard]] virtual Result<std::optional<SessionWithUser>> find_session_with_user(const std::string& token_hash) = 0;
   [[nodiscard]] virtual Status touch_session(const std::string& token_hash, TimePoint now) = 0;
   [[nodiscard]] virtual Status revoke_session(const std::string& token_hash, TimePoint now,

@@ -125,7 +125,9 @@ Result<Caller> AuthService::authenticate(const api::Request& request, bool allow
   if (!token && allow_cookie) token = cookie_token(request);
   if (!token || token->empty()) return Error::of(ErrorCode::unauthenticated, "sign in first");
   const std::string hash = sha256_hex(*token);
-  // One statement: the session with its user, read afresh on every request (never cached).
+  // The session with its user: one statement, or the server's session cache, which every
+  // revocation and account change reaches at once (engine/session_cache.hpp). Every check
+  // below runs on every request either way.
   auto found = store_.find_session_with_user(hash);
   if (!found) return found.error();
   const TimePoint now = clock_.now();

@@ -7,6 +7,9 @@
 #include <boost/json.hpp>
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <thread>
+
 namespace heat::test {
 namespace {
 namespace json = boost::json;
@@ -89,7 +92,10 @@ TEST_F(IdentityTest, SixthAttemptIsLockedUntilAnAdminUnlocks) {
 }
 
 TEST_F(IdentityTest, LogoutAndDisableRevokeSessions) {
+  // Each token is used first, so the server may hold its session in memory: the revocation
+  // must still hold on the very next request (the server evicts what it changes itself).
   const std::string token = login(port(), "supervisor1");
+  EXPECT_EQ(http(port(), "GET", "/api/v1/auth/me", "", bearer(token)).status, 200);
   EXPECT_EQ(http(port(), "POST", "/api/v1/auth/logout", "", bearer(token)).status, 204);
   EXPECT_EQ(http(port(), "GET", "/api/v1/auth/me", "", bearer(token)).status, 401);
 
@@ -99,11 +105,30 @@ TEST_F(IdentityTest, LogoutAndDisableRevokeSessions) {
   const std::string t2 = login(port(), "leaving");
   const std::string admin = login(port(), "admin1");
   const std::string id = database_->query_value("SELECT id FROM users WHERE username = 'leaving'");
+  for (const std::string& t : {t1, t2}) EXPECT_EQ(http(port(), "GET", "/api/v1/auth/me", "", bearer(t)).status, 200);
   auto disabled = http(port(), "POST", "/api/v1/users/" + id + "/disable", "", bearer(admin));
   ASSERT_EQ(disabled.status, 200) << disabled.body;
   EXPECT_EQ(http(port(), "GET", "/api/v1/auth/me", "", bearer(t1)).status, 401);
   EXPECT_EQ(http(port(), "GET", "/api/v1/auth/me", "", bearer(t2)).status, 401);
   EXPECT_EQ(http(port(), "POST", "/api/v1/auth/login", creds("leaving", kTestPassword)).status, 401);
+}
+
+// Another process (here `heatwatch user disable`) changes the account: the database's
+// notification reaches the server's session cache, well before that cache's 10 s would run out.
+TEST_F(IdentityTest, ADisableFromAnotherProcessReachesTheServer) {
+  auto [rc, out] = add_user(*database_, "elsewhere", "dda");
+  ASSERT_EQ(rc, 0) << out;
+  const std::string token = login(port(), "elsewhere");
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(http(port(), "GET", "/api/v1/auth/me", "", bearer(token)).status, 200);
+  auto [drc, dout] = run_command(heatwatch_binary() + " user disable --db '" + database_->url() +
+                                 "' --username elsewhere");
+  ASSERT_EQ(drc, 0) << dout;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  int status = 0;
+  while ((status = http(port(), "GET", "/api/v1/auth/me", "", bearer(token)).status) == 200 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(status, 401);
 }
 
 TEST_F(IdentityTest, TotpIsRequiredOnceEnrolledAndCodesCannotBeReplayed) {

@@ -15,7 +15,9 @@
 #include "db/identity_store.hpp"
 #include "db/metrics_store.hpp"
 #include "db/pool.hpp"
+#include "db/session_listener.hpp"
 #include "db/victim_store.hpp"
+#include "engine/session_cache.hpp"
 #include "tools/heatwatch/cli.hpp"
 #include "tools/heatwatch/evidence.hpp"
 
@@ -82,6 +84,9 @@ int serve(int argc, char** argv) {
       "write the bound port to this file once listening (HEATWATCH_PORT_FILE)")(
       "require-totp", po::value<bool>()->default_value(false),
       "true: every account must sign in with a TOTP code (HEATWATCH_REQUIRE_TOTP)")(
+      "session-cache", po::value<int>()->default_value(10),
+      "seconds an authenticated session may be reused from memory; 0 reads it on every request. Changes "
+      "reach the cache at once through the database's notifications (HEATWATCH_SESSION_CACHE)")(
       "login-rate", po::value<int>()->default_value(30),
       "sign-in attempts allowed per source address per minute (HEATWATCH_LOGIN_RATE)")(
       "sweep-interval-ms", po::value<int>()->default_value(60000),
@@ -178,14 +183,34 @@ int serve(int argc, char** argv) {
   auth::AuthSettings auth_settings;
   auth_settings.require_totp = (*vm)["require-totp"].as<bool>();
   auth_settings.login_attempts_per_minute = (*vm)["login-rate"].as<int>();
-  auth::AuthService auth_service(identity, audit, *clock, auth_settings);
+  // Sessions reused from memory for a few seconds, kept right by the database's notifications
+  // of every change (engine/session_cache.hpp, V0014); nothing is reused while not listening.
+  const int session_cache_seconds = std::max(0, (*vm)["session-cache"].as<int>());
+  // Ages are real seconds even when HEATWATCH_NOW pins the clock of the domain.
+  const SystemClock cache_clock;
+  CachingIdentityStore sessions(identity, cache_clock, std::chrono::seconds(session_cache_seconds));
+  std::unique_ptr<db::SessionChangeListener> session_listener;
+  if (session_cache_seconds > 0) {
+    session_listener = std::make_unique<db::SessionChangeListener>(
+        *url, db::SessionChangeHandlers{[&](const std::string& h) { sessions.invalidate_session(h); },
+                                        [&](const std::string& u) { sessions.invalidate_user(u); },
+                                        [&] { sessions.invalidate_all(); },
+                                        [&](bool live) { sessions.set_invalidations_live(live); }});
+    metrics.add_gauge("heatwatch_session_cache_hits", "Authentications answered from the session cache.",
+                      [&sessions] { return static_cast<double>(sessions.counters().hits); });
+    metrics.add_gauge("heatwatch_session_cache_misses", "Authentications read from the database.",
+                      [&sessions] { return static_cast<double>(sessions.counters().misses); });
+    metrics.add_gauge("heatwatch_session_cache_live", "1 while the session cache hears every change.",
+                      [&sessions] { return sessions.counters().live ? 1.0 : 0.0; });
+  }
+  auth::AuthService auth_service(sessions, audit, *clock, auth_settings);
 
   api::AppServices services;
   services.health = &health;
   services.metrics = &metrics;
   services.clock = clock.get();
   services.auth = &auth_service;
-  services.identity = &identity;
+  services.identity = &sessions;
   services.audit = &audit;
   services.cases = &cases;
   services.deadlines = &deadlines;

@@ -231,6 +231,60 @@ std::optional<ProsecutionRecord> load_prosecution(soci::session& sql, const std:
   return out;
 }
 
+// A prosecution as V0015's read model stores it: prosecution_read_record()'s JSON object, with
+// the field names of ProsecutionRecord (assigned DDAs sorted, charges in filing order).
+constexpr const char* kProsecutionReadSql =
+    "SELECT record FROM prosecution_reads WHERE prosecution_id = :id::uuid";
+
+std::string json_text(const json::value& v) { return v.is_string() ? std::string(v.get_string()) : std::string(); }
+
+std::vector<std::string> json_strings(const json::value& v) {
+  std::vector<std::string> out;
+  if (v.is_array())
+    for (const json::value& e : v.get_array())
+      if (e.is_string()) out.emplace_back(e.get_string());
+  return out;
+}
+
+ProsecutionRecord read_prosecution_record(const std::string& text) {
+  const json::value parsed = json::parse(text);
+  const json::object& o = parsed.as_object();
+  ProsecutionRecord p;
+  p.id = json_text(o.at("id"));
+  p.case_id = json_text(o.at("case_id"));
+  const json::object& person = o.at("person").as_object();
+  p.person.id = json_text(person.at("id"));
+  p.person.name = json_text(person.at("name"));
+  p.person.dob = json_date(person.at("dob"));
+  p.person.aliases = json_strings(person.at("aliases"));
+  p.snapshot.stage = parse_stage(json_text(o.at("stage"))).value();
+  p.snapshot.custody = parse_custody(json_text(o.at("custody"))).value();
+  p.snapshot.warrant = parse_warrant(json_text(o.at("warrant"))).value();
+  p.snapshot.indicted = o.at("indicted").as_bool();
+  p.snapshot.time_waived = o.at("time_waived").as_bool();
+  p.snapshot.trial_date = json_date(o.at("trial_date"));
+  p.snapshot.next_appearance = json_date(o.at("next_appearance"));
+  p.version = static_cast<int>(o.at("version").to_number<std::int64_t>());
+  p.access.unit = json_text(o.at("unit"));
+  p.access.lead_dda_id = json_text(o.at("lead_dda_id"));  // null: no lead, ""
+  p.access.assigned_dda_ids = json_strings(o.at("assigned_dda_ids"));
+  for (const json::value& row : o.at("charges").as_array()) {
+    const json::object& ch = row.as_object();
+    Charge c;
+    c.id = json_text(ch.at("id"));
+    c.statute = json_text(ch.at("statute"));
+    c.count = static_cast<int>(ch.at("count").to_number<std::int64_t>());
+    c.enhancements = json_strings(ch.at("enhancements"));
+    c.filed_on = json_date(ch.at("filed_on"));
+    c.offense_date = json_date(ch.at("offense_date"));
+    c.disposition = parse_disposition(json_text(ch.at("disposition"))).value();
+    c.disposition_date = json_date(ch.at("disposition_date"));
+    if (ch.at("sentence").is_string()) c.sentence = std::string(ch.at("sentence").get_string());
+    p.snapshot.charges.push_back(std::move(c));
+  }
+  return p;
+}
+
 // ---------------------------------------------------------------------------------------
 // Writing
 
@@ -253,6 +307,20 @@ Status check_staff(soci::session& sql, const std::string& user_id, const std::st
   if (active == 0) return Error::invalid(field, "the user is disabled");
   if (role != "dda" && role != "supervisor") return Error::invalid(field, "must be a DDA or supervisor");
   return {};
+}
+
+// Locks the prosecutions of the (already locked) cases, in id order, before anything else is
+// written: a change to a case refreshes its prosecutions' read model (V0015), which locks them.
+// Taken later, while this transaction already holds rows that the triggers of an event or a
+// new charge also write (the metrics, the audit chain's lock), that wait would be one half of
+// a deadlock with such a writer, which locks its prosecution first.
+void lock_prosecutions_of(soci::session& sql, const std::vector<std::string>& case_ids) {
+  if (case_ids.empty()) return;
+  const std::string array = pg_array(case_ids);
+  long long locked = 0;
+  sql << "SELECT count(*) FROM (SELECT 1 FROM prosecutions WHERE case_id = ANY(CAST(:ids AS uuid[]))"
+         " ORDER BY id FOR NO KEY UPDATE) locked",
+      soci::use(array, "ids"), soci::into(locked);
 }
 
 Status write_dockets(soci::session& sql, const std::string& case_id, const std::vector<std::string>& dockets) {
@@ -381,9 +449,9 @@ Result<std::vector<Case>> PgCaseStore::list_cases(const CaseFilter& f) {
       for (const auto& r : rows) out.push_back(read_case(r));
     }
     if (out.empty()) return out;
-    std::string ids = "{";
-    for (std::size_t i = 0; i < out.size(); ++i) ids += (i ? "," : "") + out[i].id;
-    ids += "}";
+    std::vector<std::string> case_ids;
+    for (const Case& c : out) case_ids.push_back(c.id);
+    const std::string ids = pg_array(case_ids);
     soci::rowset<soci::row> rows = (sql.prepare << kDefendantsSql, soci::use(ids, "ids"));
     for (const auto& r : rows) {
       const std::string case_id = r.get<std::string>(0);
@@ -405,6 +473,7 @@ Result<Case> PgCaseStore::patch_case(const std::string& id, std::optional<int> e
     int version = 0;
     sql << kLockCaseSql, soci::use(id, "id"), soci::into(version);
     if (!sql.got_data()) return not_found("case");
+    if (patch.lead_dda_id || patch.assigned_dda_ids) lock_prosecutions_of(sql, {id});
     auto current = load_case(sql, id);
     if (!current) return not_found("case");
     if (auto s = authorize(current->context()); !s) return s.error();
@@ -469,9 +538,7 @@ Result<ReassignResult> PgCaseStore::reassign(const ReassignRequest& r, const Aut
         if (!is_uuid(id)) return not_found("case");
         if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
       }
-      std::string array = "{";
-      for (std::size_t i = 0; i < ids.size(); ++i) array += (i ? "," : "") + ids[i];
-      array += "}";
+      const std::string array = pg_array(ids);
       std::vector<std::string> locked;
       soci::rowset<soci::row> rows =
           (sql.prepare << "SELECT id::text FROM cases WHERE id = ANY(CAST(:ids AS uuid[])) ORDER BY da_number FOR UPDATE",
@@ -485,6 +552,7 @@ Result<ReassignResult> PgCaseStore::reassign(const ReassignRequest& r, const Aut
            soci::use(r.from_dda_id, "from"));
       for (const auto& row : rows) ids.push_back(row.get<std::string>(0));
     }
+    lock_prosecutions_of(sql, ids);
     ReassignResult result;
     const long long us = to_epoch_micros(audit.at);
     for (const auto& id : ids) {
@@ -557,6 +625,11 @@ Result<std::optional<ProsecutionRecord>> PgCaseStore::get_prosecution(const std:
   auto lease = pool_.acquire();
   if (!lease) return lease.error();
   try {
+    // One row of the read model, kept by triggers in the writing transactions (V0015).
+    for (const auto& r : exec_prepared(**lease, kProsecutionReadSql, {id}))
+      return std::optional<ProsecutionRecord>(read_prosecution_record(r.get<std::string>(0)));
+    // No row: no such prosecution, or one loaded in bulk before its rebuild. The base tables
+    // answer either way.
     return load_prosecution(**lease, id);
   } catch (...) {
     return current_exception_to_error();

@@ -164,22 +164,6 @@ std::optional<TimePoint> micros(const soci::row& r, std::size_t i) {
   return from_epoch_micros(r.get<long long>(i));
 }
 
-// A PostgreSQL array literal ("{"a","b"}") of arbitrary strings.
-std::string pg_array(const std::vector<std::string>& values) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i) out += ',';
-    out += '"';
-    for (char c : values[i]) {
-      if (c == '"' || c == '\\') out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
-
 CourtEvent read_event(const soci::row& r) {
   CourtEvent e;
   e.id = r.get<std::string>(0);

@@ -1,6 +1,7 @@
 #include "db/evidence_store.hpp"
 
 #include "db/audit_log.hpp"
+#include "db/json_text.hpp"
 #include "db/idempotency.hpp"
 #include "db/errors.hpp"
 #include "db/hashing.hpp"
@@ -89,12 +90,6 @@ std::vector<std::string> split_ids(const std::string& text) {
   for (std::string id; std::getline(in, id, ',');)
     if (!id.empty()) out.push_back(id);
   return out;
-}
-
-std::string uuid_array(const std::vector<std::string>& ids) {
-  std::string out = "{";
-  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? "," : "") + ids[i];
-  return out + "}";
 }
 
 EvidenceItem read_item(const soci::row& r, CustodyHead* head = nullptr) {
@@ -435,7 +430,7 @@ Result<Disclosure> PgEvidenceStore::record_disclosure(const NewDisclosure& n, co
     auto ctx = case_context(sql, n.case_id);
     if (!ctx) return not_found("case");
     if (auto s = authorize(*ctx); !s) return s.error();
-    const std::string ids = uuid_array(n.item_ids);
+    const std::string ids = pg_array(n.item_ids);
     long long in_case = 0;
     sql << kItemsInCaseSql, soci::use(ids, "ids"), soci::use(n.case_id, "case_id"), soci::into(in_case);
     if (in_case != static_cast<long long>(n.item_ids.size())) return not_found("evidence item");

@@ -1,6 +1,6 @@
-// JSON arrays of strings as the stores exchange them with PostgreSQL: read from
-// `array_to_json(...)::text` / jsonb columns, written as text for `CAST(:x AS jsonb)` or
-// `ARRAY(SELECT jsonb_array_elements_text(...))`.
+// Lists of strings as the stores exchange them with PostgreSQL as text: JSON arrays read from
+// `array_to_json(...)::text` / jsonb columns or written for `CAST(:x AS jsonb)` and
+// `ARRAY(SELECT jsonb_array_elements_text(...))`; array literals bound as one parameter.
 #pragma once
 
 #include <string>
@@ -14,5 +14,9 @@ namespace heat::db {
 
 // A JSON array of the given strings.
 [[nodiscard]] std::string json_array_text(const std::vector<std::string>& values);
+
+// A PostgreSQL array literal of the given strings ({"a","b"}), each quoted, to bind as one
+// parameter: `= ANY(CAST(:ids AS uuid[]))`.
+[[nodiscard]] std::string pg_array(const std::vector<std::string>& values);
 
 }  // namespace heat::db

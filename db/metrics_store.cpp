@@ -1,6 +1,7 @@
 #include "db/metrics_store.hpp"
 
 #include "db/errors.hpp"
+#include "db/json_text.hpp"
 #include "engine/cases.hpp"
 #include "engine/victims.hpp"
 
@@ -357,10 +358,10 @@ Result<ProsecutionMetricsReport> PgMetricsStore::prosecution_metrics(const Metri
     report.metrics.total = total;
     for (auto& [key, c] : groups) report.metrics.groups.push_back({key, c});
     if (q.group_by == MetricGroupBy::dda && !groups.empty()) {
-      std::string ids = "{";
+      std::vector<std::string> keys;
       for (const auto& [key, c] : groups)
-        if (!key.empty()) ids += (ids.size() > 1 ? "," : "") + key;
-      ids += "}";
+        if (!key.empty()) keys.push_back(key);
+      const std::string ids = pg_array(keys);
       soci::rowset<soci::row> rs = (sql.prepare << "SELECT id::text, display_name FROM users"
                                                    " WHERE id = ANY(CAST(:ids AS uuid[]))",
                                     soci::use(ids, "ids"));

@@ -622,6 +622,17 @@ int gen_data(int argc, char** argv) {
     if (progress_on) std::fprintf(stderr, "gen-data: rebuilding the dashboard aggregates\n");
     if (auto s = exec(conn, "SELECT metric_rebuild()"); !s) return (spdlog::error("{}", s.error().message), 1);
   }
+  // The prosecutions' read model (V0015), where present, likewise: its triggers stood aside.
+  {
+    PGresult* r = PQexec(conn, "SELECT to_regproc('prosecution_reads_rebuild') IS NOT NULL");
+    const bool present = PQresultStatus(r) == PGRES_TUPLES_OK && std::string(PQgetvalue(r, 0, 0)) == "t";
+    PQclear(r);
+    if (present) {
+      if (progress_on) std::fprintf(stderr, "gen-data: rebuilding the prosecutions' read model\n");
+      if (auto s = exec(conn, "SELECT prosecution_reads_rebuild()"); !s)
+        return (spdlog::error("{}", s.error().message), 1);
+    }
+  }
   // One audit entry records the load itself.
   try {
     soci::transaction tx(**lease);

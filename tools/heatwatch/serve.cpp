@@ -64,6 +64,12 @@ class BackgroundJobs {
   std::thread thread_;
 };
 
+// Half the cores, at least one. The I/O threads only parse and write HTTP (handlers that
+// touch the database run on the workers), and each one more shares the connections' strands
+// and the scheduler's lock: on 2 cores one I/O thread answered /healthz 39 % faster than two,
+// with the same read rate (BENCHMARKS.md).
+std::size_t default_io_threads() { return std::max(1u, std::thread::hardware_concurrency() / 2); }
+
 }  // namespace
 
 int serve(int argc, char** argv) {
@@ -77,7 +83,8 @@ int serve(int argc, char** argv) {
       "handler threads and database connections (HEATWATCH_WORKERS)")(
       "queue-limit", po::value<std::size_t>()->default_value(64),
       "requests that may wait for a worker before 503 (HEATWATCH_QUEUE_LIMIT)")(
-      "io-threads", po::value<std::size_t>()->default_value(2), "network I/O threads (HEATWATCH_IO_THREADS)")(
+      "io-threads", po::value<std::size_t>()->default_value(default_io_threads()),
+      "network I/O threads; default half the cores (HEATWATCH_IO_THREADS)")(
       "jobs", po::value<std::string>()->default_value("on"),
       "on|off: run background work (sweeps, polls, reminders) (HEATWATCH_JOBS)")(
       "port-file", po::value<std::string>()->default_value(""),
